@@ -1,0 +1,535 @@
+"""`GAN`: the generative adversarial network of Goodfellow et al. (2014)."""
+
+from __future__ import annotations
+
+import warnings
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import ops
+
+from tfgan_edu import losses as losses_module
+
+_COMPILE_KWARGS = ("jit_compile", "run_eagerly", "steps_per_execution")
+
+
+@keras.saving.register_keras_serializable(package="tfgan_edu")
+class GAN(keras.Model):
+    """A generator and a discriminator playing the minimax game under `fit`.
+
+    `train_step` follows Algorithm 1 of Goodfellow et al. (2014): for
+    `d_steps` steps, sample noise `z ~ N(0, I)`, generate `G(z)`, score a
+    real batch and the fakes with `D`, and take a gradient step on the
+    discriminator loss; then sample fresh noise and take one gradient step
+    on the generator loss. The losses are those of `tfgan_edu.losses`
+    (chosen by name in `compile`). Every `d_steps` step reuses the same real
+    batch with fresh noise.
+
+    The model is built at construction, so it can be saved before training,
+    and `keras.models.load_model` restores both networks, both optimizers
+    and the losses: `fit` on a reloaded GAN resumes where it stopped.
+
+    Under a multi-replica `tf.distribute` strategy the losses are averaged
+    over the global batch, each replica gets its own slice of one global
+    noise draw (so a run on N replicas takes the same first step as on one
+    device), and XLA is turned off (it cannot place the mirrored
+    variables).
+
+    Args:
+        generator: a `keras.Model` mapping `(batch, latent_dim)` noise to
+            samples.
+        discriminator: a `keras.Model` mapping samples to one logit each
+            (shape `(batch,)`, `(batch, 1)` or patch-shaped
+            `(batch, h, w, 1)`), with no final sigmoid.
+        latent_dim: size of the noise vector `z`.
+        seed: seed of the noise drawn in `train_step` (`None`: random).
+        **kwargs: `keras.Model` arguments (`name`, `dtype`, ...).
+
+    Example:
+
+    >>> import keras, tfgan_edu as tge
+    >>> gan = tge.GAN(
+    ...     generator=tge.networks.mlp_generator(latent_dim=8, output_shape=(2,)),
+    ...     discriminator=tge.networks.mlp_discriminator(input_shape=(2,)),
+    ...     latent_dim=8,
+    ... )
+    >>> gan.compile(
+    ...     d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+    ...     g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+    ...     loss="non_saturating",
+    ... )
+    >>> history = gan.fit(tge.data.load("ring", batch_size=64, n=256),
+    ...                   epochs=1, verbose=0)
+    >>> sorted(history.history)
+    ['d_loss', 'fake_score', 'g_loss', 'real_score']
+    >>> gan.generate(5, seed=0).shape
+    (5, 2)
+    """
+
+    def __init__(self, generator, discriminator, latent_dim, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        if (
+            isinstance(latent_dim, bool)
+            or not isinstance(latent_dim, (int, np.integer))
+            or latent_dim < 1
+        ):
+            raise ValueError(
+                "Expected `latent_dim` to be a positive integer. "
+                f"Received: latent_dim={latent_dim!r}"
+            )
+        for label, net in (("generator", generator), ("discriminator", discriminator)):
+            if not isinstance(net, keras.layers.Layer):
+                raise TypeError(
+                    f"Expected `{label}` to be a keras.Model (or Layer). "
+                    f"Received: {label}={net!r}"
+                )
+        self.generator = generator
+        self.discriminator = discriminator
+        self.latent_dim = int(latent_dim)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed, name="noise_seed")
+        self.data_shape = _check_networks(generator, discriminator, self.latent_dim)
+
+        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
+        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+        self.real_score_tracker = keras.metrics.Mean(name="real_score")
+        self.fake_score_tracker = keras.metrics.Mean(name="fake_score")
+        # Both networks were built by `_check_networks`; the GAN owns no
+        # other weights, so it is built as soon as it exists.
+        self.built = True
+
+    # ------------------------------------------------------------------ api
+
+    def call(self, inputs, training=False):
+        """Maps latent vectors to samples: `gan(z)` is `generator(z)`."""
+        return self.generator(inputs, training=training)
+
+    def compile(
+        self,
+        d_optimizer,
+        g_optimizer,
+        loss="non_saturating",
+        d_steps=1,
+        **kwargs,
+    ):
+        """Configures the game: one optimizer per player, the loss, `d_steps`.
+
+        Args:
+            d_optimizer: optimizer of the discriminator (instance or name).
+            g_optimizer: optimizer of the generator (instance or name); must be
+                a different object from `d_optimizer`.
+            loss: `"minimax"`, `"non_saturating"` (default), `"wasserstein"`,
+                `"least_squares"`, `"hinge"`, or a
+                `(generator_loss, discriminator_loss)` pair of callables of
+                logits. Custom callables must be registered with
+                `keras.saving.register_keras_serializable` for the model to
+                be saved and reloaded.
+            d_steps: discriminator updates per generator update (`k` in the
+                paper; `n_critic` for Wasserstein GANs). Default 1.
+            **kwargs: `jit_compile` (default `"auto"`), `run_eagerly`,
+                `steps_per_execution`, as in `keras.Model.compile`.
+        """
+        unknown = sorted(set(kwargs) - set(_COMPILE_KWARGS))
+        if unknown:
+            raise TypeError(
+                "GAN.compile() takes d_optimizer, g_optimizer, loss, d_steps and "
+                f"the keras.Model.compile options {list(_COMPILE_KWARGS)}; "
+                "metrics are computed by the GAN itself. "
+                f"Received unexpected arguments: {unknown}"
+            )
+        family = losses_module.get(loss)
+        if isinstance(d_steps, bool) or not isinstance(d_steps, (int, np.integer)):
+            raise ValueError(
+                f"Expected `d_steps` to be an integer >= 1. Received: d_steps={d_steps!r}"
+            )
+        if d_steps < 1:
+            raise ValueError(
+                f"Expected `d_steps` to be an integer >= 1. Received: d_steps={d_steps}"
+            )
+        d_optimizer = keras.optimizers.get(d_optimizer)
+        g_optimizer = keras.optimizers.get(g_optimizer)
+        if d_optimizer is None or g_optimizer is None:
+            raise ValueError(
+                "Both players need an optimizer. Received: "
+                f"d_optimizer={d_optimizer!r}, g_optimizer={g_optimizer!r}"
+            )
+        if d_optimizer is g_optimizer:
+            raise ValueError(
+                "Expected two different optimizer objects: the generator and the "
+                "discriminator each keep their own step count and moment "
+                "estimates. Received the same object for d_optimizer and "
+                "g_optimizer."
+            )
+        self._compile_kwargs = dict(kwargs)
+        kwargs.setdefault("jit_compile", "auto")
+        if self.distribute_strategy.num_replicas_in_sync > 1:
+            if kwargs["jit_compile"] is True:
+                warnings.warn(
+                    "XLA (jit_compile=True) cannot run under a multi-replica "
+                    "tf.distribute strategy; training without it.",
+                    stacklevel=2,
+                )
+            kwargs["jit_compile"] = False
+        super().compile(optimizer=None, **kwargs)
+        self.d_optimizer = d_optimizer
+        self.g_optimizer = g_optimizer
+        self.loss_family = family
+        self.d_steps = int(d_steps)
+        # Create the optimizer state now, inside the model's strategy scope,
+        # so that a reloaded model can restore it and MirroredStrategy
+        # mirrors it.
+        with self.distribute_strategy.scope():
+            if not self.d_optimizer.built:
+                self.d_optimizer.build(self.discriminator.trainable_variables)
+            if not self.g_optimizer.built:
+                self.g_optimizer.build(self.generator.trainable_variables)
+
+    @property
+    def metrics(self):
+        return [
+            self.d_loss_tracker,
+            self.g_loss_tracker,
+            self.real_score_tracker,
+            self.fake_score_tracker,
+        ]
+
+    def fit(self, x=None, y=None, **kwargs):
+        """Trains the GAN; arguments as `keras.Model.fit`, without targets.
+
+        The data (a `tf.data.Dataset`, NumPy array or other Keras input)
+        holds real samples only. It is checked before training starts: its
+        sample shape must match the discriminator's input, images must be
+        floats in [-1, 1], and there must be no labels.
+        """
+        if y is not None:
+            raise ValueError(
+                "GAN is unconditional: fit() takes real samples only, no "
+                f"targets or labels. Received: y of type {type(y).__name__}"
+            )
+        self._check_compiled()
+        _check_fit_data(x, self.data_shape)
+        if isinstance(x, tf.data.Dataset):
+            # The dataset shuffles itself; Keras would warn that `shuffle`
+            # is ignored.
+            kwargs.setdefault("shuffle", False)
+        return super().fit(x, **kwargs)
+
+    def generate(self, n, seed=None, batch_size=256):
+        """Draws `n` samples from the generator.
+
+        Args:
+            n: number of samples.
+            seed: integer seed of the latent noise; the same seed gives the
+                same samples. `None` draws fresh noise.
+            batch_size: samples generated per forward pass.
+
+        Returns:
+            A float32 NumPy array of shape `(n, *data_shape)`.
+        """
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+            raise ValueError(f"Expected `n` to be a positive integer. Received: n={n!r}")
+        if batch_size < 1:
+            raise ValueError(
+                f"Expected `batch_size` >= 1. Received: batch_size={batch_size!r}"
+            )
+        z = np.random.default_rng(seed).standard_normal((n, self.latent_dim))
+        z = z.astype("float32")
+        batches = [
+            ops.convert_to_numpy(self.generator(z[i : i + batch_size], training=False))
+            for i in range(0, n, batch_size)
+        ]
+        return np.concatenate(batches, axis=0).astype("float32")
+
+    # ------------------------------------------------------------ training
+
+    def train_step(self, data):
+        real = _real_samples(data, self.data_shape)
+        batch_size = ops.shape(real)[0]
+        weight = _replica_weight(batch_size)
+        family = self.loss_family
+
+        # 1. Discriminator: k steps, each with fresh noise.
+        for _ in range(self.d_steps):
+            z = self._sample_latent(batch_size)
+            fake = self.generator(z, training=True)
+            with tf.GradientTape() as tape:
+                real_logits = self.discriminator(real, training=True)
+                fake_logits = self.discriminator(fake, training=True)
+                d_loss = family.discriminator_loss(real_logits, fake_logits)
+                scaled_d_loss = d_loss * weight
+            d_vars = self.discriminator.trainable_variables
+            d_grads = tape.gradient(scaled_d_loss, d_vars)
+            self.d_optimizer.apply_gradients(zip(d_grads, d_vars))
+
+        # 2. Generator: one step on fresh noise, through the updated D.
+        z = self._sample_latent(batch_size)
+        with tf.GradientTape() as tape:
+            fake = self.generator(z, training=True)
+            g_logits = self.discriminator(fake, training=True)
+            g_loss = family.generator_loss(g_logits)
+            scaled_g_loss = g_loss * weight
+        g_vars = self.generator.trainable_variables
+        g_grads = tape.gradient(scaled_g_loss, g_vars)
+        self.g_optimizer.apply_gradients(zip(g_grads, g_vars))
+
+        return self._update_metrics(
+            batch_size, d_loss, g_loss, real_logits, fake_logits
+        )
+
+    def test_step(self, data):
+        real = _real_samples(data, self.data_shape)
+        batch_size = ops.shape(real)[0]
+        fake = self.generator(self._sample_latent(batch_size), training=False)
+        real_logits = self.discriminator(real, training=False)
+        fake_logits = self.discriminator(fake, training=False)
+        d_loss = self.loss_family.discriminator_loss(real_logits, fake_logits)
+        g_loss = self.loss_family.generator_loss(fake_logits)
+        return self._update_metrics(
+            batch_size, d_loss, g_loss, real_logits, fake_logits
+        )
+
+    def _update_metrics(self, batch_size, d_loss, g_loss, real_logits, fake_logits):
+        # Weighting by the local batch size makes the (replica-summed) means
+        # exact global-batch averages under tf.distribute.
+        w = ops.cast(batch_size, "float32")
+        score = ops.sigmoid if self.loss_family.probabilistic else (lambda t: t)
+        self.d_loss_tracker.update_state(d_loss, sample_weight=w)
+        self.g_loss_tracker.update_state(g_loss, sample_weight=w)
+        self.real_score_tracker.update_state(
+            ops.mean(score(ops.cast(real_logits, "float32"))), sample_weight=w
+        )
+        self.fake_score_tracker.update_state(
+            ops.mean(score(ops.cast(fake_logits, "float32"))), sample_weight=w
+        )
+        return {m.name: m.result() for m in self.metrics}
+
+    def _sample_latent(self, batch_size):
+        """Draws `(batch_size, latent_dim)` standard normal noise.
+
+        Under several replicas, draws the noise of the whole global batch
+        (identically on every replica, from the shared seed state) and
+        returns this replica's slice, so replicas get different noise and
+        the global batch sees the noise a single device would.
+        """
+        ctx = tf.distribute.get_replica_context()
+        if ctx is None or ctx.num_replicas_in_sync == 1:
+            return keras.random.normal(
+                (batch_size, self.latent_dim), seed=self.seed_generator
+            )
+        sizes = ctx.all_gather(tf.reshape(batch_size, (1,)), axis=0)
+        replica = tf.cast(ctx.replica_id_in_sync_group, sizes.dtype)
+        offset = tf.reduce_sum(sizes[:replica])
+        z = keras.random.normal(
+            (tf.reduce_sum(sizes), self.latent_dim), seed=self.seed_generator
+        )
+        return z[offset : offset + batch_size]
+
+    def _check_compiled(self):
+        if not getattr(self, "d_optimizer", None):
+            raise RuntimeError(
+                "Call `gan.compile(d_optimizer=..., g_optimizer=..., loss=...)` "
+                "before `fit`."
+            )
+
+    # -------------------------------------------------------- serialization
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "dtype": keras.dtype_policies.serialize(self.dtype_policy),
+            "generator": keras.saving.serialize_keras_object(self.generator),
+            "discriminator": keras.saving.serialize_keras_object(self.discriminator),
+            "latent_dim": self.latent_dim,
+            "seed": self.seed,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        generator = keras.saving.deserialize_keras_object(config.pop("generator"))
+        discriminator = keras.saving.deserialize_keras_object(
+            config.pop("discriminator")
+        )
+        return cls(generator=generator, discriminator=discriminator, **config)
+
+    def get_compile_config(self):
+        if not getattr(self, "d_optimizer", None):
+            return {}
+        family = self.loss_family
+        if family.name in losses_module.FAMILIES:
+            loss = family.name
+        else:
+            loss = [
+                keras.saving.serialize_keras_object(family.generator_loss),
+                keras.saving.serialize_keras_object(family.discriminator_loss),
+            ]
+        return {
+            "d_optimizer": keras.optimizers.serialize(self.d_optimizer),
+            "g_optimizer": keras.optimizers.serialize(self.g_optimizer),
+            "loss": loss,
+            "d_steps": self.d_steps,
+            **self._compile_kwargs,
+        }
+
+    def compile_from_config(self, config):
+        config = dict(config)
+        loss = config.pop("loss")
+        if not isinstance(loss, str):
+            loss = tuple(keras.saving.deserialize_keras_object(fn) for fn in loss)
+        self.compile(
+            d_optimizer=keras.optimizers.deserialize(config.pop("d_optimizer")),
+            g_optimizer=keras.optimizers.deserialize(config.pop("g_optimizer")),
+            loss=loss,
+            **config,
+        )
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _shape_str(shape):
+    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ")"
+
+
+def _check_networks(generator, discriminator, latent_dim):
+    """Builds both networks and checks that they fit together.
+
+    Returns the shape of one sample (without the batch axis).
+    """
+    g_inputs = getattr(generator, "inputs", None)
+    if g_inputs and len(g_inputs) == 1 and g_inputs[0].shape[-1] is not None:
+        if tuple(g_inputs[0].shape[1:]) != (latent_dim,):
+            raise ValueError(
+                f"The generator takes inputs of shape {_shape_str(g_inputs[0].shape)}, "
+                f"but latent_dim={latent_dim} means noise of shape "
+                f"(None, {latent_dim}). Build the generator with "
+                f"latent_dim={latent_dim}, or pass the generator's input size as "
+                f"`latent_dim`. Received: latent_dim={latent_dim}"
+            )
+    try:
+        fake = generator(ops.zeros((2, latent_dim)), training=False)
+    except Exception as exc:
+        raise ValueError(
+            f"The generator could not be applied to noise of shape (2, {latent_dim}). "
+            f"Expected a model mapping (batch, latent_dim) to samples. "
+            f"Received: latent_dim={latent_dim}; error: {exc}"
+        ) from exc
+    data_shape = tuple(int(d) for d in fake.shape[1:])
+
+    d_inputs = getattr(discriminator, "inputs", None)
+    if d_inputs and len(d_inputs) == 1:
+        expected = tuple(d_inputs[0].shape[1:])
+        if len(expected) != len(data_shape) or any(
+            e is not None and e != d for e, d in zip(expected, data_shape)
+        ):
+            raise ValueError(
+                f"The generator makes samples of shape {_shape_str((None, *data_shape))} "
+                f"but the discriminator takes inputs of shape "
+                f"{_shape_str(d_inputs[0].shape)}. Build both networks for the same "
+                f"data shape. Received: generator output {data_shape}, "
+                f"discriminator input {expected}"
+            )
+    try:
+        logits = discriminator(fake, training=False)
+    except Exception as exc:
+        raise ValueError(
+            "The discriminator could not score the generator's samples of shape "
+            f"{_shape_str((None, *data_shape))}. Error: {exc}"
+        ) from exc
+    if not hasattr(logits, "shape") or len(logits.shape) < 1 or logits.shape[0] != 2:
+        raise ValueError(
+            "Expected the discriminator to return one logit per sample, of shape "
+            "(batch,), (batch, 1) or (batch, h, w, 1). Received: output of shape "
+            f"{getattr(logits, 'shape', type(logits).__name__)}"
+        )
+    return data_shape
+
+
+def _replica_weight(batch_size):
+    """Weight that turns a per-replica mean into its share of the global mean.
+
+    Keras sums gradients over replicas, so each replica's loss is scaled by
+    `local_batch / global_batch` (1 without a multi-replica strategy).
+    """
+    ctx = tf.distribute.get_replica_context()
+    if ctx is None or ctx.num_replicas_in_sync == 1:
+        return 1.0
+    local = tf.cast(batch_size, "float32")
+    return local / ctx.all_reduce(tf.distribute.ReduceOp.SUM, local)
+
+
+def _label_error(n_parts):
+    return ValueError(
+        "GAN is unconditional and trains on real samples alone, but the data "
+        f"yields {n_parts} elements per batch (such as (samples, labels)). Load the "
+        "data without labels (e.g. tge.data.load(..., with_labels=False)) or drop "
+        "them with `dataset.map(lambda x, y: x)`."
+    )
+
+
+def _real_samples(data, data_shape):
+    """The real batch in `train_step`, with its structure and shape checked.
+
+    Runs while the step is traced, so bad data fails before any update.
+    """
+    if isinstance(data, (tuple, list)):
+        if len(data) != 1:
+            raise _label_error(len(data))
+        data = data[0]
+    if isinstance(data, dict):
+        raise ValueError(
+            "Expected batches of real samples (a single tensor). Received a dict "
+            f"with keys {sorted(data)}"
+        )
+    _check_sample_spec(tuple(data.shape[1:]), data.dtype, data_shape)
+    return ops.cast(data, "float32")
+
+
+def _check_sample_spec(shape, dtype, data_shape):
+    dtype = keras.backend.standardize_dtype(dtype)
+    if "int" in dtype or dtype == "bool":
+        raise ValueError(
+            "Expected real samples as floats (images scaled to [-1, 1]). Received "
+            f"dtype={dtype}. Convert uint8 images with `tge.data.from_numpy` or "
+            "`x / 127.5 - 1`."
+        )
+    known = all(d is not None for d in shape)
+    if len(shape) != len(data_shape) or (
+        known and tuple(int(d) for d in shape) != data_shape
+    ):
+        raise ValueError(
+            f"Expected real samples of shape {_shape_str((None, *data_shape))} to "
+            "match the generator's output and the discriminator's input. "
+            f"Received: samples of shape {_shape_str((None, *shape))}"
+        )
+
+
+def _check_fit_data(x, data_shape):
+    """Checks `fit`'s data before training starts (cheap, static checks)."""
+    if x is None:
+        raise ValueError("GAN.fit() needs real samples. Received: x=None")
+    if isinstance(x, tf.data.Dataset):
+        spec = x.element_spec
+        if isinstance(spec, (tuple, list)):
+            if len(spec) != 1:
+                raise _label_error(len(spec))
+            spec = spec[0]
+        if isinstance(spec, dict):
+            raise ValueError(
+                "Expected a dataset of real samples (a single tensor per batch). "
+                f"Received a dataset of dicts with keys {sorted(spec)}"
+            )
+        _check_sample_spec(tuple(spec.shape[1:]), spec.dtype, data_shape)
+    elif isinstance(x, np.ndarray):
+        _check_sample_spec(tuple(x.shape[1:]), x.dtype, data_shape)
+        if len(data_shape) >= 2 and x.size:
+            lo, hi = float(np.min(x)), float(np.max(x))
+            if lo < -1.0 - 1e-3 or hi > 1.0 + 1e-3:
+                raise ValueError(
+                    "Expected images scaled to [-1, 1] (the range of the "
+                    "generator's tanh output). Received values in "
+                    f"[{lo:g}, {hi:g}]; rescale them, e.g. with "
+                    "`tge.data.from_numpy(x, value_range=(0, 255), ...)`."
+                )
