@@ -334,6 +334,21 @@ class GAN(keras.Model):
 
     # -------------------------------------------------------- serialization
 
+    def save_own_variables(self, store):
+        # Keras does not save seed-generator states; saving the noise stream's
+        # position makes a reloaded GAN continue with the noise it would have
+        # drawn next, so resuming training is exact.
+        super().save_own_variables(store)
+        store["noise_seed_state"] = self.seed_generator.state
+
+    def load_own_variables(self, store):
+        keys = set(store.keys())
+        if "noise_seed_state" in keys:
+            self.seed_generator.state.assign(store["noise_seed_state"])
+        own = self._trainable_variables + self._non_trainable_variables
+        for i, variable in enumerate(own):
+            variable.assign(store[f"{i}"])
+
     def get_config(self):
         return {
             "name": self.name,
