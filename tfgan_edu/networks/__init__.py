@@ -1,0 +1,20 @@
+"""Architecture builders: functional `keras.Model`s for generators and critics.
+
+Every builder returns a built, named functional model with an `Input` layer.
+Discriminators return raw logits of shape `(batch, 1)` (no sigmoid).
+"""
+
+from tfgan_edu.networks.dcgan import (
+    SUPPORTED_IMAGE_SHAPES,
+    dcgan_discriminator,
+    dcgan_generator,
+)
+from tfgan_edu.networks.mlp import mlp_discriminator, mlp_generator
+
+__all__ = [
+    "SUPPORTED_IMAGE_SHAPES",
+    "dcgan_discriminator",
+    "dcgan_generator",
+    "mlp_discriminator",
+    "mlp_generator",
+]

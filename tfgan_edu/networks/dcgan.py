@@ -1,0 +1,213 @@
+"""Convolutional generator and discriminator of DCGAN (Radford et al., 2016)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import keras
+
+from tfgan_edu.networks.mlp import _check_positive
+
+# Spatial size of the first (generator) or last (discriminator) feature map
+# for each supported image size; each stride-2 layer doubles or halves it.
+_BASE_SIZE = {28: 7, 32: 4, 64: 4}
+SUPPORTED_IMAGE_SHAPES = tuple(
+    (size, size, channels) for size in _BASE_SIZE for channels in (1, 3)
+)
+_NORMALIZATIONS = ("batch", "layer", None)
+# Keras' default BatchNormalization momentum (0.99) makes the moving
+# statistics lag far behind short runs; 0.9 matches the reference DCGAN code.
+_BN_MOMENTUM = 0.9
+
+
+def _init() -> keras.initializers.Initializer:
+    """The weight initializer of the DCGAN paper: N(0, 0.02)."""
+    return keras.initializers.RandomNormal(mean=0.0, stddev=0.02)
+
+
+def _check_image_shape(
+    image_shape: Sequence[int], caller: str
+) -> tuple[tuple[int, int, int], int, int]:
+    """Returns `(shape, s, n)`: n stride-2 layers link an s x s map to `shape`."""
+    try:
+        shape = tuple(int(d) for d in image_shape)
+    except (TypeError, ValueError):
+        shape = None
+    if shape not in SUPPORTED_IMAGE_SHAPES:
+        raise ValueError(
+            f"`{caller}` supports `image_shape` in "
+            f"{', '.join(str(s) for s in SUPPORTED_IMAGE_SHAPES)}. "
+            f"Received: image_shape={image_shape!r}"
+        )
+    base = _BASE_SIZE[shape[0]]
+    return shape, base, (shape[0] // base).bit_length() - 1
+
+
+def dcgan_generator(
+    latent_dim: int,
+    image_shape: Sequence[int] = (32, 32, 1),
+    *,
+    base_filters: int = 64,
+    name: str = "dcgan_generator",
+) -> keras.Model:
+    """Builds the DCGAN generator of Radford et al. (2016).
+
+    Noise `z` goes through a `Dense` layer reshaped to an `s x s` feature
+    map (`s = 7` for 28x28 images, 4 for 32x32 and 64x64), then stride-2
+    `Conv2DTranspose` layers (kernel 4, `"same"` padding), each followed by
+    batch normalization and ReLU, that double the resolution and halve the
+    channels down to `base_filters`; a last stride-2 `Conv2DTranspose` to
+    the image channels with `tanh` gives pixels in `[-1, 1]`. Kernels are
+    initialized from N(0, 0.02) as in the paper.
+
+    Parameters with `base_filters=64` and `latent_dim=64` (measured; add
+    `s * s * C` per extra latent dimension, C the first map's channels):
+    28x28x1: 534,273 (7x7x128 -> 14x14x64 -> 28x28x1);
+    32x32x1: 920,321 (4x4x256 -> 8x8x128 -> 16x16x64 -> 32x32x1);
+    64x64x3: 3,283,715 (4x4x512 -> 8x8x256 -> ... -> 32x32x64 -> 64x64x3).
+
+    Args:
+        latent_dim: size of the noise vector `z`.
+        image_shape: `(height, width, channels)` of the images, one of
+            `(28, 28, c)`, `(32, 32, c)`, `(64, 64, c)` with `c` 1 or 3.
+            Defaults to `(32, 32, 1)`.
+        base_filters: channels of the last hidden feature map; each layer
+            before it has twice as many as the next. Defaults to 64.
+        name: name of the model. Defaults to `"dcgan_generator"`.
+
+    Returns:
+        A built functional `keras.Model` from `(batch, latent_dim)` to
+        images of shape `(batch, *image_shape)` in `[-1, 1]`.
+
+    Example:
+
+    >>> G = dcgan_generator(latent_dim=64, image_shape=(32, 32, 1))
+    >>> G.output_shape
+    (None, 32, 32, 1)
+    >>> G.count_params()
+    920321
+    """
+    _check_positive(latent_dim, "latent_dim")
+    _check_positive(base_filters, "base_filters")
+    image_shape, size, n_up = _check_image_shape(image_shape, "dcgan_generator")
+    channels = image_shape[-1]
+    filters = base_filters * 2 ** (n_up - 1)
+
+    z = keras.Input(shape=(latent_dim,), name="z")
+    # (B, latent_dim) -> (B, s, s, filters)
+    x = keras.layers.Dense(
+        size * size * filters,
+        use_bias=False,
+        kernel_initializer=_init(),
+        name="project",
+    )(z)
+    x = keras.layers.Reshape((size, size, filters), name="reshape")(x)
+    x = keras.layers.BatchNormalization(momentum=_BN_MOMENTUM, name="project_bn")(x)
+    x = keras.layers.ReLU(name="project_relu")(x)
+    for i in range(1, n_up):
+        filters //= 2
+        # (B, s, s, f) -> (B, 2s, 2s, f / 2)
+        x = keras.layers.Conv2DTranspose(
+            filters,
+            4,
+            strides=2,
+            padding="same",
+            use_bias=False,
+            kernel_initializer=_init(),
+            name=f"up_{i}_conv",
+        )(x)
+        x = keras.layers.BatchNormalization(momentum=_BN_MOMENTUM, name=f"up_{i}_bn")(x)
+        x = keras.layers.ReLU(name=f"up_{i}_relu")(x)
+    # (B, H / 2, W / 2, base_filters) -> (B, H, W, channels)
+    images = keras.layers.Conv2DTranspose(
+        channels,
+        4,
+        strides=2,
+        padding="same",
+        activation="tanh",
+        kernel_initializer=_init(),
+        name="to_image",
+    )(x)
+    return keras.Model(z, images, name=name)
+
+
+def dcgan_discriminator(
+    image_shape: Sequence[int] = (32, 32, 1),
+    *,
+    base_filters: int = 64,
+    normalization: str | None = "batch",
+    name: str = "dcgan_discriminator",
+) -> keras.Model:
+    """Builds the DCGAN discriminator of Radford et al. (2016).
+
+    Stride-2 `Conv2D` layers (kernel 4, `"same"` padding) with LeakyReLU(0.2)
+    halve the resolution and double the channels, from `base_filters` down
+    to an `s x s` map (`s = 7` for 28x28 images, 4 for 32x32 and 64x64),
+    mirroring `dcgan_generator`; every block but the first is normalized.
+    A `Dense(1)` on the flattened map returns a raw logit (no sigmoid).
+    Kernels are initialized from N(0, 0.02) as in the paper.
+
+    Use `normalization="layer"` (or `None`) for a WGAN-GP critic: the
+    gradient penalty is taken per sample, and batch normalization couples
+    the samples of a batch (Gulrajani et al., 2017). Layer normalization
+    here normalizes each sample over height, width and channels.
+
+    Parameters with `base_filters=64` (measured), batch / layer / no
+    normalization: 28x28x1: 138,945 / 150,977 / 138,561;
+    32x32x1: 662,081 / 685,121 / 660,929; 64x64x3: 2,767,425 / 2,878,529 /
+    2,764,737.
+
+    Args:
+        image_shape: `(height, width, channels)` of the images, one of
+            `(28, 28, c)`, `(32, 32, c)`, `(64, 64, c)` with `c` 1 or 3.
+            Defaults to `(32, 32, 1)`.
+        base_filters: channels of the first convolution; each next one has
+            twice as many. Defaults to 64.
+        normalization: `"batch"`, `"layer"` or `None` (no normalization).
+            Defaults to `"batch"`.
+        name: name of the model. Defaults to `"dcgan_discriminator"`.
+
+    Returns:
+        A built functional `keras.Model` from `(batch, *image_shape)` images
+        to logits of shape `(batch, 1)`.
+
+    Example:
+
+    >>> D = dcgan_discriminator(image_shape=(28, 28, 1), normalization="layer")
+    >>> D.output_shape
+    (None, 1)
+    """
+    _check_positive(base_filters, "base_filters")
+    if normalization not in _NORMALIZATIONS:
+        raise ValueError(
+            "`normalization` must be one of 'batch', 'layer' or None. "
+            f"Received: normalization={normalization!r}"
+        )
+    image_shape, _, n_down = _check_image_shape(image_shape, "dcgan_discriminator")
+
+    images = keras.Input(shape=image_shape, name="images")
+    x = images
+    filters = base_filters
+    for i in range(1, n_down + 1):
+        normalize = i > 1 and normalization is not None
+        # (B, h, w, c) -> (B, h / 2, w / 2, filters)
+        x = keras.layers.Conv2D(
+            filters,
+            4,
+            strides=2,
+            padding="same",
+            use_bias=not normalize,
+            kernel_initializer=_init(),
+            name=f"down_{i}_conv",
+        )(x)
+        if normalize and normalization == "batch":
+            x = keras.layers.BatchNormalization(
+                momentum=_BN_MOMENTUM, name=f"down_{i}_bn"
+            )(x)
+        elif normalize:
+            x = keras.layers.LayerNormalization(axis=(1, 2, 3), name=f"down_{i}_ln")(x)
+        x = keras.layers.LeakyReLU(negative_slope=0.2, name=f"down_{i}_lrelu")(x)
+        filters *= 2
+    x = keras.layers.Flatten(name="flatten")(x)
+    logits = keras.layers.Dense(1, kernel_initializer=_init(), name="logit")(x)
+    return keras.Model(images, logits, name=name)
