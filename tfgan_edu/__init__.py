@@ -38,6 +38,7 @@ if keras.backend.backend() != "tensorflow":  # pragma: no cover
 
 from tfgan_edu import callbacks, data, losses, metrics, networks, viz  # noqa: E402
 from tfgan_edu.models import GAN  # noqa: E402
+from tfgan_edu import experiments  # noqa: E402  (uses the modules above)
 
 __version__ = "0.1.0"
 
@@ -45,6 +46,7 @@ __all__ = [
     "GAN",
     "callbacks",
     "data",
+    "experiments",
     "losses",
     "metrics",
     "networks",

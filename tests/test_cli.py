@@ -1,0 +1,50 @@
+"""The `tfgan-edu` command line."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tfgan_edu import cli
+
+
+def test_train_command(tmp_path, capsys):
+    out = tmp_path / "run"
+    status = cli.main(
+        ["train", "--data", "grid", "--loss", "hinge", "--epochs", "1", "--out", str(out), "--quiet"]
+    )
+    assert status == 0
+    printed = capsys.readouterr().out
+    assert "modes:" in printed and str(out.resolve()) in printed
+    for name in ("model.keras", "history.json", "metrics.json", "losses.png", "samples.png"):
+        assert (out / name).exists(), name
+    assert set(json.loads((out / "metrics.json").read_text())) >= {"modes", "high_quality"}
+
+
+def test_bad_arguments_exit_with_usage(capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["train", "--loss", "vanilla"])
+    assert exc.value.code == 2
+    assert "invalid choice: 'vanilla'" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_demo_in_smoke_mode(tmp_path):
+    """The demo end to end, as `make demo` runs it, cut short by smoke mode."""
+    out = tmp_path / "demo"
+    command = [sys.executable, "-m", "tfgan_edu", "demo", "--out", str(out), "--quiet"]
+    result = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "TFGAN_EDU_SMOKE": "1"},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "ring mode coverage:" in result.stdout
+    for data in ("ring", "digits"):
+        assert (out / data / "samples.png").exists()
+        assert (out / data / "model.keras").exists()
+        assert list((out / data / "samples").glob("samples_epoch_*.png"))
