@@ -36,7 +36,9 @@ LATENT_DIM = 64
 def _networks(base_filters, seed):
     keras.utils.set_random_seed(seed)
     return (
-        tge.networks.dcgan_generator(LATENT_DIM, IMAGE_SHAPE, base_filters=base_filters),
+        tge.networks.dcgan_generator(
+            LATENT_DIM, IMAGE_SHAPE, base_filters=base_filters
+        ),
         tge.networks.dcgan_discriminator(IMAGE_SHAPE, base_filters=base_filters),
     )
 
@@ -110,7 +112,9 @@ def _steps_per_second(runner, steps):
     return steps / (time.perf_counter() - start)
 
 
-def measure(base_filters=64, batch_size=64, steps=30, repeats=3, jit_modes=(False, True)):
+def measure(
+    base_filters=64, batch_size=64, steps=30, repeats=3, jit_modes=(False, True)
+):
     """Measures steps/s of fit and of the baseline, interleaved, per XLA mode.
 
     Returns:
@@ -129,7 +133,10 @@ def measure(base_filters=64, batch_size=64, steps=30, repeats=3, jit_modes=(Fals
         for _ in range(repeats):  # interleave so load changes hit both alike
             for name, runner in runners.items():
                 rates[name].append(_steps_per_second(runner, steps))
-        fit, base = statistics.median(rates["fit"]), statistics.median(rates["baseline"])
+        fit, base = (
+            statistics.median(rates["fit"]),
+            statistics.median(rates["baseline"]),
+        )
         rows.append(
             {
                 "xla": jit,
@@ -149,7 +156,10 @@ def _device():
         return "gpu", tf.config.experimental.get_device_details(gpus[0]).get(
             "device_name", "GPU"
         )
-    return "cpu", f"{platform.processor() or platform.machine()} x{os.cpu_count()} cores"
+    return (
+        "cpu",
+        f"{platform.processor() or platform.machine()} x{os.cpu_count()} cores",
+    )
 
 
 def main(argv=None):
@@ -167,13 +177,15 @@ def main(argv=None):
         f"\nDCGAN 32x32x1, batch {args.batch_size}, base_filters {args.base_filters}, "
         f"{args.steps} steps x {args.repeats} repeats (median), {device}"
     )
-    print(f"| XLA | fit steps/s | hand-written steps/s | ratio |\n|---|---|---|---|")
+    print("| XLA | fit steps/s | hand-written steps/s | ratio |\n|---|---|---|---|")
     for row in rows:
         print(
             f"| {'on' if row['xla'] else 'off'} | {row['fit_steps_per_s']:.2f} | "
             f"{row['baseline_steps_per_s']:.2f} | {row['ratio']:.3f} |"
         )
-    out = Path(args.out or Path(__file__).parent / "results" / f"throughput_{kind}.json")
+    out = Path(
+        args.out or Path(__file__).parent / "results" / f"throughput_{kind}.json"
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(
         json.dumps(

@@ -13,14 +13,34 @@ from tfgan_edu import cli
 def test_train_command(tmp_path, capsys):
     out = tmp_path / "run"
     status = cli.main(
-        ["train", "--data", "grid", "--loss", "hinge", "--epochs", "1", "--out", str(out), "--quiet"]
+        [
+            "train",
+            "--data",
+            "grid",
+            "--loss",
+            "hinge",
+            "--epochs",
+            "1",
+            "--out",
+            str(out),
+            "--quiet",
+        ]
     )
     assert status == 0
     printed = capsys.readouterr().out
     assert "modes:" in printed and str(out.resolve()) in printed
-    for name in ("model.keras", "history.json", "metrics.json", "losses.png", "samples.png"):
+    for name in (
+        "model.keras",
+        "history.json",
+        "metrics.json",
+        "losses.png",
+        "samples.png",
+    ):
         assert (out / name).exists(), name
-    assert set(json.loads((out / "metrics.json").read_text())) >= {"modes", "high_quality"}
+    assert set(json.loads((out / "metrics.json").read_text())) >= {
+        "modes",
+        "high_quality",
+    }
 
 
 def test_bad_arguments_exit_with_usage(capsys):

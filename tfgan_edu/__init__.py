@@ -36,9 +36,16 @@ if keras.backend.backend() != "tensorflow":  # pragma: no cover
         f"Received: KERAS_BACKEND={keras.backend.backend()!r}"
     )
 
-from tfgan_edu import callbacks, data, losses, metrics, networks, viz  # noqa: E402
+from tfgan_edu import (  # noqa: E402
+    callbacks,
+    data,
+    experiments,  # noqa: E402  (uses the modules above)
+    losses,
+    metrics,
+    networks,
+    viz,
+)
 from tfgan_edu.models import GAN  # noqa: E402
-from tfgan_edu import experiments  # noqa: E402  (uses the modules above)
 
 __version__ = "0.1.0"
 

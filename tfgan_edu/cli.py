@@ -1,7 +1,7 @@
 """The `tfgan-edu` command: a thin layer over `tfgan_edu.experiments`.
 
-    tfgan-edu train --data ring --loss non_saturating --epochs 30 --out runs/ring
-    tfgan-edu demo [--out demo_output]
+tfgan-edu train --data ring --loss non_saturating --epochs 30 --out runs/ring
+tfgan-edu demo [--out demo_output]
 """
 
 from __future__ import annotations
@@ -55,7 +55,9 @@ def _report(result, out) -> None:
     print(f"  metrics:  {result.paths['metrics']}")
     print(f"  model:    {result.paths['model']}")
     for key, value in result.metrics.items():
-        print(f"  {key}: {value:.4g}" if isinstance(value, float) else f"  {key}: {value}")
+        print(
+            f"  {key}: {value:.4g}" if isinstance(value, float) else f"  {key}: {value}"
+        )
 
 
 def _train(args) -> int:

@@ -82,7 +82,9 @@ def test_non_saturating_gan_captures_the_ring():
     for seed in (0, 1, 2):
         gan = experiments.default_gan("ring", seed=seed)
         gan.fit(tge.data.load("ring", batch_size=256, seed=seed), epochs=30, verbose=0)
-        coverages.append(tge.metrics.mode_coverage(gan.generate(2500, seed=seed), "ring"))
+        coverages.append(
+            tge.metrics.mode_coverage(gan.generate(2500, seed=seed), "ring")
+        )
     modes = [c["modes"] for c in coverages]
     print("ring mode coverage per seed:", coverages)
     assert np.mean(modes) >= 7, coverages

@@ -71,11 +71,15 @@ class TestTrainStep:
             d_loss = tf.reduce_mean(tf.nn.softplus(-real_logits)) + tf.reduce_mean(
                 tf.nn.softplus(fake_logits)
             )
-        for v, g in zip(D.trainable_variables, tape.gradient(d_loss, D.trainable_variables)):
+        for v, g in zip(
+            D.trainable_variables, tape.gradient(d_loss, D.trainable_variables)
+        ):
             v.assign_sub(lr * g)
         with tf.GradientTape() as tape:
             g_loss = tf.reduce_mean(tf.nn.softplus(-D(G(z2))))
-        for v, g in zip(G.trainable_variables, tape.gradient(g_loss, G.trainable_variables)):
+        for v, g in zip(
+            G.trainable_variables, tape.gradient(g_loss, G.trainable_variables)
+        ):
             v.assign_sub(lr * g)
 
         history = gan.fit(real, batch_size=16, epochs=1, verbose=0)
@@ -96,7 +100,10 @@ class TestTrainStep:
         gan = compiled(
             d_optimizer=keras.optimizers.SGD(0.1), g_optimizer=keras.optimizers.SGD(0.0)
         )
-        g_before, d_before = copy_weights(gan.generator), copy_weights(gan.discriminator)
+        g_before, d_before = (
+            copy_weights(gan.generator),
+            copy_weights(gan.discriminator),
+        )
         gan.fit(dataset(), epochs=1, verbose=0)
         assert not any(changed(g_before, gan.generator))
         assert all(changed(d_before, gan.discriminator))
@@ -104,7 +111,10 @@ class TestTrainStep:
         gan = compiled(
             d_optimizer=keras.optimizers.SGD(0.0), g_optimizer=keras.optimizers.SGD(0.1)
         )
-        g_before, d_before = copy_weights(gan.generator), copy_weights(gan.discriminator)
+        g_before, d_before = (
+            copy_weights(gan.generator),
+            copy_weights(gan.discriminator),
+        )
         gan.fit(dataset(), epochs=1, verbose=0)
         assert all(changed(g_before, gan.generator))
         assert not any(changed(d_before, gan.discriminator))
@@ -115,7 +125,9 @@ class TestTrainStep:
         class Recording(keras.optimizers.SGD):
             def apply_gradients(self, grads_and_vars):
                 grads_and_vars = list(grads_and_vars)
-                seen.setdefault(self.name, set()).update(v.path for _, v in grads_and_vars)
+                seen.setdefault(self.name, set()).update(
+                    v.path for _, v in grads_and_vars
+                )
                 return super().apply_gradients(grads_and_vars)
 
         gan = compiled(
@@ -223,7 +235,9 @@ class TestSaving:
         loaded = keras.models.load_model(tmp_path / "gan.keras")
 
         assert isinstance(loaded, tge.GAN)
-        np.testing.assert_array_equal(gan.generate(8, seed=3), loaded.generate(8, seed=3))
+        np.testing.assert_array_equal(
+            gan.generate(8, seed=3), loaded.generate(8, seed=3)
+        )
         assert loaded.loss_family.name == "hinge" and loaded.d_steps == 2
         assert float(loaded.g_optimizer.learning_rate) == pytest.approx(2e-3)
         for a, b in zip(gan.d_optimizer.variables, loaded.d_optimizer.variables):
@@ -235,7 +249,9 @@ class TestSaving:
         h1 = gan.fit(dataset(), epochs=1, verbose=0)
         h2 = loaded.fit(dataset(), epochs=1, verbose=0)
         assert int(loaded.d_optimizer.iterations) == 16
-        assert h2.history["d_loss"][0] == pytest.approx(h1.history["d_loss"][0], rel=1e-5)
+        assert h2.history["d_loss"][0] == pytest.approx(
+            h1.history["d_loss"][0], rel=1e-5
+        )
         for a, b in zip(gan.get_weights(), loaded.get_weights()):
             np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
 
@@ -265,10 +281,15 @@ class TestBadInput:
     def test_data_shape_mismatch(self):
         gan = compiled()
         bad = np.zeros((32, 3), "float32")
-        with pytest.raises(ValueError, match=r"shape \(None, 2\).*Received: samples of shape \(None, 3\)"):
+        with pytest.raises(
+            ValueError,
+            match=r"shape \(None, 2\).*Received: samples of shape \(None, 3\)",
+        ):
             gan.fit(bad, batch_size=16, epochs=1, verbose=0)
         with pytest.raises(ValueError, match="Received: samples of shape"):
-            gan.fit(tf.data.Dataset.from_tensor_slices(bad).batch(8), epochs=1, verbose=0)
+            gan.fit(
+                tf.data.Dataset.from_tensor_slices(bad).batch(8), epochs=1, verbose=0
+            )
 
     def test_labels_for_an_unconditional_gan(self):
         gan = compiled()
@@ -304,7 +325,9 @@ class TestBadInput:
             )
 
     def test_generator_output_does_not_match_discriminator(self):
-        with pytest.raises(ValueError, match=r"generator makes samples of shape \(None, 3\)"):
+        with pytest.raises(
+            ValueError, match=r"generator makes samples of shape \(None, 3\)"
+        ):
             tge.GAN(
                 tge.networks.mlp_generator(LATENT, (3,)),
                 tge.networks.mlp_discriminator((2,)),
@@ -314,7 +337,11 @@ class TestBadInput:
     @pytest.mark.parametrize("latent_dim", [0, -3, 2.0, "4", True])
     def test_bad_latent_dim(self, latent_dim):
         with pytest.raises(ValueError, match="Received: latent_dim="):
-            tge.GAN(tge.networks.mlp_generator(LATENT, (2,)), tge.networks.mlp_discriminator((2,)), latent_dim)
+            tge.GAN(
+                tge.networks.mlp_generator(LATENT, (2,)),
+                tge.networks.mlp_discriminator((2,)),
+                latent_dim,
+            )
 
     def test_unknown_loss(self):
         with pytest.raises(ValueError, match="Received: loss='vanilla'"):

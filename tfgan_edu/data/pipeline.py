@@ -73,10 +73,15 @@ def make_dataset(
     >>> features.numpy().ravel().tolist(), labels.numpy().tolist()
     ([0.0, 0.2, 0.4], [0, 1, 2])
     """
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)):
-        raise ValueError(f"Expected `batch_size` to be a positive int. Received: batch_size={batch_size!r}")
-    if batch_size <= 0:
-        raise ValueError(f"Expected `batch_size` to be a positive int. Received: batch_size={batch_size!r}")
+    if (
+        isinstance(batch_size, bool)
+        or not isinstance(batch_size, (int, np.integer))
+        or batch_size <= 0
+    ):
+        raise ValueError(
+            "Expected `batch_size` to be a positive int. "
+            f"Received: batch_size={batch_size!r}"
+        )
 
     if isinstance(source, tf.data.Dataset):
         ds = source.cache()

@@ -24,7 +24,6 @@ from tfgan_edu import metrics, networks, viz
 from tfgan_edu.data import toy2d
 from tfgan_edu.models import GAN
 
-
 SMOKE_ENV = "TFGAN_EDU_SMOKE"
 
 

@@ -228,7 +228,9 @@ class GAN(keras.Model):
             A float32 NumPy array of shape `(n, *data_shape)`.
         """
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-            raise ValueError(f"Expected `n` to be a positive integer. Received: n={n!r}")
+            raise ValueError(
+                f"Expected `n` to be a positive integer. Received: n={n!r}"
+            )
         if batch_size < 1:
             raise ValueError(
                 f"Expected `batch_size` >= 1. Received: batch_size={batch_size!r}"
