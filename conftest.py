@@ -19,6 +19,6 @@ import pytest  # noqa: E402
 @pytest.fixture(autouse=True)
 def _fresh_keras_state():
     """Each test starts from a clean Keras session with seeded randomness."""
-    keras.backend.clear_session()
+    keras.backend.clear_session(free_memory=False)
     keras.utils.set_random_seed(0)
     yield

@@ -16,7 +16,7 @@ from tfgan_edu.losses import FAMILIES
 # The demo's budget: at most 3 minutes on 2 CPU cores, both models included.
 DEMO_RUNS = (
     {"data": "ring", "epochs": 30, "sample_every": 6},
-    {"data": "digits", "epochs": 60, "sample_every": 10},
+    {"data": "digits", "epochs": 40, "sample_every": 8},
 )
 
 
