@@ -81,11 +81,12 @@ def test_non_saturating_gan_captures_the_ring():
     coverages = []
     for seed in (0, 1, 2):
         gan = experiments.default_gan("ring", seed=seed)
-        gan.fit(tge.data.load("ring", batch_size=256, seed=seed), epochs=30, verbose=0)
+        gan.fit(tge.data.load("ring", batch_size=128, seed=seed), epochs=30, verbose=0)
         coverages.append(
             tge.metrics.mode_coverage(gan.generate(2500, seed=seed), "ring")
         )
     modes = [c["modes"] for c in coverages]
     print("ring mode coverage per seed:", coverages)
     assert np.mean(modes) >= 7, coverages
-    assert np.mean([c["high_quality"] for c in coverages]) > 0.05, coverages
+    # Measured 0.47-0.53 per seed; 0.2 leaves room for run-to-run noise.
+    assert np.mean([c["high_quality"] for c in coverages]) > 0.2, coverages

@@ -59,8 +59,9 @@ class Defaults:
     batch_size: int
 
 
-# 2-D mixtures: a small MLP pair learns the ring's 8 modes in ~1000 steps.
-TOY_DEFAULTS = Defaults(latent_dim=16, learning_rate=1e-3, beta_1=0.5, batch_size=256)
+# 2-D mixtures: a small MLP pair captures the ring's 8 modes within ~4000 steps
+# (20 epochs of 195 batches; measured on seeds 0-2; batch 256 needed 30-40).
+TOY_DEFAULTS = Defaults(latent_dim=16, learning_rate=1e-3, beta_1=0.5, batch_size=128)
 # Images: the DCGAN settings of Radford et al. (2016), lr 2e-4 and beta_1 0.5.
 IMAGE_DEFAULTS = Defaults(latent_dim=64, learning_rate=2e-4, beta_1=0.5, batch_size=64)
 
@@ -96,7 +97,7 @@ def defaults_for(data) -> Defaults:
     Example:
 
     >>> defaults_for("ring").batch_size
-    256
+    128
     """
     return TOY_DEFAULTS if len(_data_shape(data)) == 1 else IMAGE_DEFAULTS
 
@@ -257,7 +258,7 @@ def train(
         loss: loss family. Defaults to `"non_saturating"`.
         epochs: passes over the data. Defaults to 20.
         out_dir: output folder, created if missing.
-        batch_size: defaults to 256 for 2-D data and 64 for images.
+        batch_size: defaults to 128 for 2-D data and 64 for images.
         latent_dim: see `default_gan`.
         learning_rate: see `default_gan`.
         d_steps: discriminator steps per generator step. Defaults to 1.
