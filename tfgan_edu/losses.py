@@ -225,7 +225,7 @@ def least_squares_discriminator_loss(real_logits, fake_logits):
 
 @_register
 def hinge_generator_loss(fake_logits):
-    """Hinge generator loss: `-mean(f)`.
+    """Hinge generator loss: `-mean(f)`, the same as Wasserstein's.
 
     Args:
         fake_logits: discriminator scores on generated samples, any shape.
@@ -238,7 +238,7 @@ def hinge_generator_loss(fake_logits):
     >>> float(hinge_generator_loss([0.5, 1.5]))
     -1.0
     """
-    return -ops.mean(_logits(fake_logits))
+    return wasserstein_generator_loss(fake_logits)
 
 
 @_register

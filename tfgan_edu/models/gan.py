@@ -491,17 +491,23 @@ def _real_samples(data, data_shape):
 
     Runs while the step is traced, so bad data fails before any update.
     """
-    if isinstance(data, (tuple, list)):
-        if len(data) != 1:
-            raise _label_error(len(data))
-        data = data[0]
-    if isinstance(data, dict):
-        raise ValueError(
-            "Expected batches of real samples (a single tensor). Received a dict "
-            f"with keys {sorted(data)}"
-        )
+    data = _single_element(data)
     _check_sample_spec(tuple(data.shape[1:]), data.dtype, data_shape)
     return ops.cast(data, "float32")
+
+
+def _single_element(batch):
+    """The one tensor (or `TensorSpec`) of a batch; labels or dicts are errors."""
+    if isinstance(batch, (tuple, list)):
+        if len(batch) != 1:
+            raise _label_error(len(batch))
+        batch = batch[0]
+    if isinstance(batch, dict):
+        raise ValueError(
+            "Expected batches of real samples (a single tensor). Received a dict "
+            f"with keys {sorted(batch)}"
+        )
+    return batch
 
 
 def _check_sample_spec(shape, dtype, data_shape):
@@ -528,16 +534,7 @@ def _check_fit_data(x, data_shape):
     if x is None:
         raise ValueError("GAN.fit() needs real samples. Received: x=None")
     if isinstance(x, tf.data.Dataset):
-        spec = x.element_spec
-        if isinstance(spec, (tuple, list)):
-            if len(spec) != 1:
-                raise _label_error(len(spec))
-            spec = spec[0]
-        if isinstance(spec, dict):
-            raise ValueError(
-                "Expected a dataset of real samples (a single tensor per batch). "
-                f"Received a dataset of dicts with keys {sorted(spec)}"
-            )
+        spec = _single_element(x.element_spec)
         _check_sample_spec(tuple(spec.shape[1:]), spec.dtype, data_shape)
     elif isinstance(x, np.ndarray):
         _check_sample_spec(tuple(x.shape[1:]), x.dtype, data_shape)
