@@ -225,14 +225,13 @@ def _tfds_prepared(builder) -> bool:
 def _unavailable(name: str, reason: str) -> DatasetUnavailableError:
     offline = ", ".join(OFFLINE_DATASETS)
     return DatasetUnavailableError(
-        f"Cannot load {name!r}: it is not stored on this machine (neither "
-        "prepared in the TensorFlow Datasets data dir nor in the Keras cache "
-        f"{_keras_cache_dirs()[0]}) and {reason}. Datasets that work offline: "
-        f"{offline}, e.g. `tge.data.load('digits', batch_size=64)`. To use a "
-        "copy you already have, load arrays with "
-        "`tge.data.from_numpy(images, labels, batch_size=64)` or a folder of "
-        "image files with `tge.data.from_directory(path, batch_size=64)`. "
-        f"Received: name={name!r}"
+        f"Cannot load {name!r}: it is not on this machine and {reason}. "
+        f"Datasets that work offline: {offline}, e.g. "
+        "`tge.data.load('digits', batch_size=64)`. For a copy you already have, "
+        "use `tge.data.from_numpy(images, labels, batch_size=64)` (arrays) or "
+        "`tge.data.from_directory(path, batch_size=64)` (a folder of images). "
+        "(Looked for a prepared TensorFlow Datasets copy and for the Keras cache "
+        f"in {_keras_cache_dirs()[0]}.) Received: name={name!r}"
     )
 
 
@@ -261,8 +260,8 @@ def _remote_source(name: str, split: str) -> tf.data.Dataset | tuple:
         host, port = _probe_target()
         raise _unavailable(
             name,
-            f"the network is unreachable (no connection to {host}:{port} "
-            f"within {PROBE_TIMEOUT_S:g} s), so it cannot be downloaded",
+            f"the network is unreachable ({host}:{port} cannot be reached), so "
+            "it cannot be downloaded",
         )
     if builder is not None:
         try:

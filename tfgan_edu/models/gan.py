@@ -246,25 +246,30 @@ class GAN(keras.Model):
     # ------------------------------------------------------------ training
 
     def train_step(self, data):
+        # 3. Real samples: the batch `fit` hands over (checked while tracing).
         real = _real_samples(data, self.data_shape)
         batch_size = ops.shape(real)[0]
+        # 1 under one device; this replica's share of the global batch under
+        # tf.distribute, where Keras sums the replicas' gradients.
         weight = _replica_weight(batch_size)
         family = self.loss_family
 
-        # 1. Discriminator: k steps, each with fresh noise.
-        for _ in range(self.d_steps):
+        for _ in range(self.d_steps):  # 5. is repeated k = d_steps times
+            # 1. Sample noise and 2. generate fakes.
             z = self._sample_latent(batch_size)
             fake = self.generator(z, training=True)
             with tf.GradientTape() as tape:
+                # 4. Score both with the discriminator.
                 real_logits = self.discriminator(real, training=True)
                 fake_logits = self.discriminator(fake, training=True)
                 d_loss = family.discriminator_loss(real_logits, fake_logits)
                 scaled_d_loss = d_loss * weight
+            # 5. Update D.
             d_vars = self.discriminator.trainable_variables
             d_grads = tape.gradient(scaled_d_loss, d_vars)
             self.d_optimizer.apply_gradients(zip(d_grads, d_vars))
 
-        # 2. Generator: one step on fresh noise, through the updated D.
+        # 6. Update G: fresh noise, through the updated D.
         z = self._sample_latent(batch_size)
         with tf.GradientTape() as tape:
             fake = self.generator(z, training=True)
