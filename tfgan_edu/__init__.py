@@ -39,10 +39,11 @@ if keras.backend.backend() != "tensorflow":  # pragma: no cover
 from tfgan_edu import (  # noqa: E402
     callbacks,
     data,
-    experiments,  # noqa: E402  (uses the modules above)
+    experiments,
     losses,
     metrics,
     networks,
+    penalties,
     viz,
 )
 from tfgan_edu.models import GAN  # noqa: E402
@@ -57,5 +58,6 @@ __all__ = [
     "losses",
     "metrics",
     "networks",
+    "penalties",
     "viz",
 ]
