@@ -367,7 +367,10 @@ def plot_2d(
     ax.set_ylim(ylim)
     ax.set_aspect("equal")
     if kind == "scatter" or modes is not None:
-        ax.legend(loc="upper right", markerscale=3)
+        legend = ax.legend(loc="upper right")
+        for handle in legend.legend_handles:  # one readable size for all
+            handle.set_sizes([30])
+            handle.set_alpha(1.0)
     if title is not None:
         ax.set_title(title)
     return ax.figure

@@ -10,6 +10,7 @@ import tensorflow as tf
 from keras import ops
 
 from tfgan_edu import losses as losses_module
+from tfgan_edu import penalties
 
 _COMPILE_KWARGS = ("jit_compile", "run_eagerly", "steps_per_execution")
 
@@ -95,6 +96,9 @@ class GAN(keras.Model):
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
         self.real_score_tracker = keras.metrics.Mean(name="real_score")
         self.fake_score_tracker = keras.metrics.Mean(name="fake_score")
+        # Reported only when the penalty is on (see `metrics`).
+        self.gp_tracker = keras.metrics.Mean(name="gp")
+        self.r1_tracker = keras.metrics.Mean(name="r1")
         # Both networks were built by `_check_networks`; the GAN owns no
         # other weights, so it is built as soon as it exists.
         self.built = True
@@ -111,9 +115,13 @@ class GAN(keras.Model):
         g_optimizer,
         loss="non_saturating",
         d_steps=1,
+        *,
+        gradient_penalty_weight=0.0,
+        r1_weight=0.0,
+        clip_value=None,
         **kwargs,
     ):
-        """Configures the game: one optimizer per player, the loss, `d_steps`.
+        """Configures the game: optimizers, loss, `d_steps` and regularizers.
 
         Args:
             d_optimizer: optimizer of the discriminator (instance or name).
@@ -127,6 +135,18 @@ class GAN(keras.Model):
                 be saved and reloaded.
             d_steps: discriminator updates per generator update (`k` in the
                 paper; `n_critic` for Wasserstein GANs). Default 1.
+            gradient_penalty_weight: lambda of the WGAN-GP penalty
+                `lambda * mean((||grad D(x_hat)|| - 1)^2)` added to the
+                discriminator loss (Gulrajani et al. 2017 use 10 with the
+                Wasserstein loss). `History` gains `gp`, the unweighted
+                penalty. Default 0 (off).
+            r1_weight: gamma of the R1 penalty `gamma / 2 * mean(||grad D(x)||^2)`
+                on real data (Mescheder et al. 2018). `History` gains `r1`.
+                Default 0 (off).
+            clip_value: clip every discriminator weight to
+                `[-clip_value, clip_value]` after each of its updates, as the
+                original WGAN does (Arjovsky et al. 2017 use 0.01).
+                Default `None` (off).
             **kwargs: `jit_compile` (default `"auto"`), `run_eagerly`,
                 `steps_per_execution`, as in `keras.Model.compile`.
         """
@@ -146,6 +166,15 @@ class GAN(keras.Model):
         if d_steps < 1:
             raise ValueError(
                 f"Expected `d_steps` to be an integer >= 1. Received: d_steps={d_steps}"
+            )
+        gradient_penalty_weight = _non_negative(
+            "gradient_penalty_weight", gradient_penalty_weight
+        )
+        r1_weight = _non_negative("r1_weight", r1_weight)
+        if clip_value is not None and _non_negative("clip_value", clip_value) == 0:
+            raise ValueError(
+                "Expected `clip_value` > 0, or None for no clipping. "
+                f"Received: clip_value={clip_value!r}"
             )
         d_optimizer = keras.optimizers.get(d_optimizer)
         g_optimizer = keras.optimizers.get(g_optimizer)
@@ -176,6 +205,9 @@ class GAN(keras.Model):
         self.g_optimizer = g_optimizer
         self.loss_family = family
         self.d_steps = int(d_steps)
+        self.gradient_penalty_weight = gradient_penalty_weight
+        self.r1_weight = r1_weight
+        self.clip_value = None if clip_value is None else float(clip_value)
         # Create the optimizer state now, inside the model's strategy scope,
         # so that a reloaded model can restore it and MirroredStrategy
         # mirrors it.
@@ -187,12 +219,17 @@ class GAN(keras.Model):
 
     @property
     def metrics(self):
-        return [
+        trackers = [
             self.d_loss_tracker,
             self.g_loss_tracker,
             self.real_score_tracker,
             self.fake_score_tracker,
         ]
+        if getattr(self, "gradient_penalty_weight", 0):
+            trackers.append(self.gp_tracker)
+        if getattr(self, "r1_weight", 0):
+            trackers.append(self.r1_tracker)
+        return trackers
 
     def fit(self, x=None, y=None, **kwargs):
         """Trains the GAN; arguments as `keras.Model.fit`, without targets.
@@ -263,11 +300,14 @@ class GAN(keras.Model):
                 real_logits = self.discriminator(real, training=True)
                 fake_logits = self.discriminator(fake, training=True)
                 d_loss = family.discriminator_loss(real_logits, fake_logits)
-                scaled_d_loss = d_loss * weight
+                total_d_loss = d_loss + self._d_penalties(real, fake)
+                scaled_d_loss = total_d_loss * weight
             # 5. Update D.
             d_vars = self.discriminator.trainable_variables
             d_grads = tape.gradient(scaled_d_loss, d_vars)
             self.d_optimizer.apply_gradients(zip(d_grads, d_vars))
+            if self.clip_value is not None:
+                penalties.clip_weights(self.discriminator, self.clip_value)
 
         # 6. Update G: fresh noise, through the updated D.
         z = self._sample_latent(batch_size)
@@ -280,9 +320,27 @@ class GAN(keras.Model):
         g_grads = tape.gradient(scaled_g_loss, g_vars)
         self.g_optimizer.apply_gradients(zip(g_grads, g_vars))
 
-        return self._update_metrics(
-            batch_size, d_loss, g_loss, real_logits, fake_logits
-        )
+        self._update_metrics(batch_size, d_loss, g_loss, real_logits, fake_logits)
+        return {m.name: m.result() for m in self.metrics}
+
+    def _d_penalties(self, real, fake):
+        """The weighted regularizers of the discriminator loss (0 when off).
+
+        Computed inside the discriminator's tape, so they are differentiated
+        with respect to its weights; their unweighted values go to `History`.
+        """
+        total = 0.0
+        if self.gradient_penalty_weight:
+            gp = penalties.gradient_penalty(
+                self.discriminator, real, fake, seed=self.seed_generator
+            )
+            self.gp_tracker.update_state(gp, sample_weight=_batch_weight(real))
+            total += self.gradient_penalty_weight * gp
+        if self.r1_weight:
+            r1 = penalties.r1_penalty(self.discriminator, real)
+            self.r1_tracker.update_state(r1, sample_weight=_batch_weight(real))
+            total += 0.5 * self.r1_weight * r1
+        return total
 
     def test_step(self, data):
         real = _real_samples(data, self.data_shape)
@@ -292,9 +350,10 @@ class GAN(keras.Model):
         fake_logits = self.discriminator(fake, training=False)
         d_loss = self.loss_family.discriminator_loss(real_logits, fake_logits)
         g_loss = self.loss_family.generator_loss(fake_logits)
-        return self._update_metrics(
-            batch_size, d_loss, g_loss, real_logits, fake_logits
-        )
+        self._update_metrics(batch_size, d_loss, g_loss, real_logits, fake_logits)
+        # The penalties are training-time regularizers: not evaluated here.
+        base = self.metrics[:4]
+        return {m.name: m.result() for m in base}
 
     def _update_metrics(self, batch_size, d_loss, g_loss, real_logits, fake_logits):
         # Weighting by the local batch size makes the (replica-summed) means
@@ -309,7 +368,6 @@ class GAN(keras.Model):
         self.fake_score_tracker.update_state(
             ops.mean(score(ops.cast(fake_logits, "float32"))), sample_weight=w
         )
-        return {m.name: m.result() for m in self.metrics}
 
     def _sample_latent(self, batch_size):
         """Draws `(batch_size, latent_dim)` standard normal noise.
@@ -392,6 +450,9 @@ class GAN(keras.Model):
             "g_optimizer": keras.optimizers.serialize(self.g_optimizer),
             "loss": loss,
             "d_steps": self.d_steps,
+            "gradient_penalty_weight": self.gradient_penalty_weight,
+            "r1_weight": self.r1_weight,
+            "clip_value": self.clip_value,
             **self._compile_kwargs,
         }
 
@@ -467,6 +528,22 @@ def _check_networks(generator, discriminator, latent_dim):
             f"{getattr(logits, 'shape', type(logits).__name__)}"
         )
     return data_shape
+
+
+def _non_negative(name, value):
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+        raise ValueError(
+            f"Expected `{name}` to be a number >= 0. Received: {name}={value!r}"
+        )
+    if not np.isfinite(value) or value < 0:
+        raise ValueError(
+            f"Expected `{name}` to be a finite number >= 0. Received: {name}={value!r}"
+        )
+    return float(value)
+
+
+def _batch_weight(batch):
+    return ops.cast(ops.shape(batch)[0], "float32")
 
 
 def _replica_weight(batch_size):
