@@ -283,24 +283,24 @@ class GAN(keras.Model):
     # ------------------------------------------------------------ training
 
     def train_step(self, data):
-        # 3. Real samples: the batch `fit` hands over (checked while tracing).
-        real = _real_samples(data, self.data_shape)
+        # 3. Real samples: the batch `fit` hands over (checked while tracing);
+        # `labels` is None here and the class labels in a conditional GAN.
+        real, labels = self._unpack(data)
         batch_size = ops.shape(real)[0]
         # 1 under one device; this replica's share of the global batch under
         # tf.distribute, where Keras sums the replicas' gradients.
         weight = _replica_weight(batch_size)
-        family = self.loss_family
 
         for _ in range(self.d_steps):  # 5. is repeated k = d_steps times
             # 1. Sample noise and 2. generate fakes.
             z = self._sample_latent(batch_size)
-            fake = self.generator(z, training=True)
+            fake = self._generate(z, labels, training=True)
             with tf.GradientTape() as tape:
                 # 4. Score both with the discriminator.
-                real_logits = self.discriminator(real, training=True)
-                fake_logits = self.discriminator(fake, training=True)
-                d_loss = family.discriminator_loss(real_logits, fake_logits)
-                total_d_loss = d_loss + self._d_penalties(real, fake)
+                real_out = self._discriminate(real, labels, training=True)
+                fake_out = self._discriminate(fake, labels, training=True)
+                d_loss = self._discriminator_loss(real_out, fake_out, labels)
+                total_d_loss = d_loss + self._d_penalties(real, fake, labels)
                 scaled_d_loss = total_d_loss * weight
             # 5. Update D.
             d_vars = self.discriminator.trainable_variables
@@ -312,18 +312,50 @@ class GAN(keras.Model):
         # 6. Update G: fresh noise, through the updated D.
         z = self._sample_latent(batch_size)
         with tf.GradientTape() as tape:
-            fake = self.generator(z, training=True)
-            g_logits = self.discriminator(fake, training=True)
-            g_loss = family.generator_loss(g_logits)
+            fake = self._generate(z, labels, training=True)
+            g_out = self._discriminate(fake, labels, training=True)
+            g_loss = self._generator_loss(g_out, labels)
             scaled_g_loss = g_loss * weight
         g_vars = self.generator.trainable_variables
         g_grads = tape.gradient(scaled_g_loss, g_vars)
         self.g_optimizer.apply_gradients(zip(g_grads, g_vars))
 
-        self._update_metrics(batch_size, d_loss, g_loss, real_logits, fake_logits)
+        self._update_metrics(batch_size, d_loss, g_loss, real_out, fake_out, labels)
         return {m.name: m.result() for m in self.metrics}
 
-    def _d_penalties(self, real, fake):
+    def test_step(self, data):
+        real, labels = self._unpack(data)
+        batch_size = ops.shape(real)[0]
+        fake = self._generate(self._sample_latent(batch_size), labels, training=False)
+        real_out = self._discriminate(real, labels, training=False)
+        fake_out = self._discriminate(fake, labels, training=False)
+        d_loss = self._discriminator_loss(real_out, fake_out, labels)
+        g_loss = self._generator_loss(fake_out, labels)
+        self._update_metrics(batch_size, d_loss, g_loss, real_out, fake_out, labels)
+        # The penalties are training-time regularizers: not evaluated here.
+        trackers = [m for m in self.metrics if m.name not in ("gp", "r1")]
+        return {m.name: m.result() for m in trackers}
+
+    # The pieces of the step that conditional models change. Here: no labels,
+    # G(z), D(x), and the compiled loss family on the logits.
+
+    def _unpack(self, data):
+        """Returns `(real_samples, labels)` of a batch; labels are None here."""
+        return _real_samples(data, self.data_shape), None
+
+    def _generate(self, z, labels, training):
+        return self.generator(z, training=training)
+
+    def _discriminate(self, x, labels, training):
+        return self.discriminator(x, training=training)
+
+    def _discriminator_loss(self, real_out, fake_out, labels):
+        return self.loss_family.discriminator_loss(real_out, fake_out)
+
+    def _generator_loss(self, fake_out, labels):
+        return self.loss_family.generator_loss(fake_out)
+
+    def _d_penalties(self, real, fake, labels):
         """The weighted regularizers of the discriminator loss (0 when off).
 
         Computed inside the discriminator's tape, so they are differentiated
@@ -332,30 +364,19 @@ class GAN(keras.Model):
         total = 0.0
         if self.gradient_penalty_weight:
             gp = penalties.gradient_penalty(
-                self.discriminator, real, fake, seed=self.seed_generator
+                self.discriminator, real, fake, seed=self.seed_generator, labels=labels
             )
             self.gp_tracker.update_state(gp, sample_weight=_batch_weight(real))
             total += self.gradient_penalty_weight * gp
         if self.r1_weight:
-            r1 = penalties.r1_penalty(self.discriminator, real)
+            r1 = penalties.r1_penalty(self.discriminator, real, labels=labels)
             self.r1_tracker.update_state(r1, sample_weight=_batch_weight(real))
             total += 0.5 * self.r1_weight * r1
         return total
 
-    def test_step(self, data):
-        real = _real_samples(data, self.data_shape)
-        batch_size = ops.shape(real)[0]
-        fake = self.generator(self._sample_latent(batch_size), training=False)
-        real_logits = self.discriminator(real, training=False)
-        fake_logits = self.discriminator(fake, training=False)
-        d_loss = self.loss_family.discriminator_loss(real_logits, fake_logits)
-        g_loss = self.loss_family.generator_loss(fake_logits)
-        self._update_metrics(batch_size, d_loss, g_loss, real_logits, fake_logits)
-        # The penalties are training-time regularizers: not evaluated here.
-        base = self.metrics[:4]
-        return {m.name: m.result() for m in base}
-
-    def _update_metrics(self, batch_size, d_loss, g_loss, real_logits, fake_logits):
+    def _update_metrics(
+        self, batch_size, d_loss, g_loss, real_logits, fake_logits, labels=None
+    ):
         # Weighting by the local batch size makes the (replica-summed) means
         # exact global-batch averages under tf.distribute.
         w = ops.cast(batch_size, "float32")

@@ -1,4 +1,11 @@
-"""Fully connected generator and discriminator (Goodfellow et al., 2014)."""
+"""Fully connected generator and discriminator (Goodfellow et al., 2014).
+
+`mlp_discriminator(..., spectral_norm=True)` wraps every `Dense` layer in
+`keras.layers.SpectralNormalization` (Miyato et al., 2018), which keeps the
+largest singular value of each kernel near 1: with 1-Lipschitz activations
+(such as the default leaky ReLU) the whole discriminator is then about
+1-Lipschitz.
+"""
 
 from __future__ import annotations
 
@@ -56,6 +63,27 @@ def _activation_layer(activation: ActivationLike, name: str) -> keras.layers.Lay
         config["name"] = name
         return activation.__class__.from_config(config)
     return keras.layers.Activation(activation, name=name)
+
+
+def _check_bool(value: object, arg: str) -> None:
+    if not isinstance(value, bool):
+        raise ValueError(f"`{arg}` must be True or False. Received: {arg}={value!r}")
+
+
+def _spectral_normalized(
+    layer: keras.layers.Layer, spectral_norm: bool
+) -> keras.layers.Layer:
+    """`layer`, or `layer` wrapped in `SpectralNormalization` under its name.
+
+    The wrapper takes the name of the layer it wraps, so `get_layer(name)`
+    finds the same position with or without spectral normalization, and
+    `get_layer(name).kernel` is the (normalized) kernel in both cases.
+    """
+    if not spectral_norm:
+        return layer
+    return keras.layers.SpectralNormalization(
+        layer, power_iterations=1, name=layer.name
+    )
 
 
 def mlp_generator(
@@ -125,6 +153,7 @@ def mlp_discriminator(
     *,
     hidden_units: Sequence[int] = (256, 256),
     activation: ActivationLike = "leaky_relu",
+    spectral_norm: bool = False,
     name: str = "mlp_discriminator",
 ) -> keras.Model:
     """Builds the fully connected discriminator of Goodfellow et al. (2014).
@@ -132,6 +161,18 @@ def mlp_discriminator(
     A sample is flattened and goes through `Dense` layers with `activation`,
     then a final `Dense(1)` that returns a raw logit (no sigmoid): the losses
     of `tfgan_edu.losses` take logits.
+
+    With `spectral_norm=True` every `Dense` layer, the logit layer included,
+    is wrapped in `keras.layers.SpectralNormalization` (Miyato et al., 2018;
+    one power iteration per call). Keras' layer normalizes in place: each
+    call with `training=True` runs one power iteration to estimate the
+    largest singular value `sigma` of the kernel, then divides the stored
+    kernel by `sigma`, so the optimizer steps on the normalized kernel
+    (Miyato et al. instead differentiate through `W / sigma(W)`). Calls with
+    `training=False` use the kernel as stored. A wrapped layer keeps its
+    name (`D.get_layer("logit").kernel` still works) and adds its power
+    iteration vector `u` of shape `(1, units)` as a non-trainable weight:
+    `count_params()` grows by `sum(hidden_units) + 1`.
 
     Args:
         input_shape: shape of one sample, e.g. `(2,)` or `(28, 28, 1)`; an
@@ -142,6 +183,8 @@ def mlp_discriminator(
             layer instance (copied for each use). Defaults to
             `"leaky_relu"`, Keras' leaky ReLU with negative slope 0.2 (the
             same as `keras.layers.LeakyReLU(0.2)`).
+        spectral_norm: whether to wrap every `Dense` layer in
+            `keras.layers.SpectralNormalization`. Defaults to `False`.
         name: name of the model. Defaults to `"mlp_discriminator"`.
 
     Returns:
@@ -153,14 +196,22 @@ def mlp_discriminator(
     >>> D = mlp_discriminator(input_shape=(2,))
     >>> D.output_shape
     (None, 1)
+    >>> D_sn = mlp_discriminator((2,), hidden_units=(8,), spectral_norm=True)
+    >>> type(D_sn.get_layer("logit")).__name__
+    'SpectralNormalization'
+    >>> D_sn.count_params()  # 33 trainable + u vectors of 8 and 1
+    42
     """
     input_shape = _as_shape(input_shape, "input_shape")
     hidden_units = _check_units(hidden_units)
+    _check_bool(spectral_norm, "spectral_norm")
 
     inputs = keras.Input(shape=input_shape, name="x")
     x = keras.layers.Flatten(name="flatten")(inputs)
     for i, units in enumerate(hidden_units, start=1):
-        x = keras.layers.Dense(units, name=f"dense_{i}")(x)
+        dense = keras.layers.Dense(units, name=f"dense_{i}")
+        x = _spectral_normalized(dense, spectral_norm)(x)
         x = _activation_layer(activation, name=f"activation_{i}")(x)
-    logits = keras.layers.Dense(1, name="logit")(x)
+    logit = keras.layers.Dense(1, name="logit")
+    logits = _spectral_normalized(logit, spectral_norm)(x)
     return keras.Model(inputs, logits, name=name)
