@@ -90,7 +90,7 @@ class GAN(keras.Model):
         self.latent_dim = int(latent_dim)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed, name="noise_seed")
-        self.data_shape = _check_networks(generator, discriminator, self.latent_dim)
+        self.data_shape = self._check_networks()
 
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
@@ -338,6 +338,10 @@ class GAN(keras.Model):
 
     # The pieces of the step that conditional models change. Here: no labels,
     # G(z), D(x), and the compiled loss family on the logits.
+
+    def _check_networks(self):
+        """Builds both networks, checks they fit together, returns the sample shape."""
+        return _check_networks(self.generator, self.discriminator, self.latent_dim)
 
     def _unpack(self, data):
         """Returns `(real_samples, labels)` of a batch; labels are None here."""

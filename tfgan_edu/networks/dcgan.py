@@ -1,4 +1,10 @@
-"""Convolutional generator and discriminator of DCGAN (Radford et al., 2016)."""
+"""Convolutional generator and discriminator of DCGAN (Radford et al., 2016).
+
+`dcgan_discriminator(..., spectral_norm=True, normalization=None)` is the
+DCGAN-shaped discriminator of SNGAN (Miyato et al., 2018): every `Conv2D`
+and the logit `Dense` are wrapped in `keras.layers.SpectralNormalization`,
+and there is no batch normalization.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,11 @@ from collections.abc import Sequence
 
 import keras
 
-from tfgan_edu.networks.mlp import _check_positive
+from tfgan_edu.networks.mlp import (
+    _check_bool,
+    _check_positive,
+    _spectral_normalized,
+)
 
 # Spatial size of the first (generator) or last (discriminator) feature map
 # for each supported image size; each stride-2 layer doubles or halves it.
@@ -136,6 +146,7 @@ def dcgan_discriminator(
     *,
     base_filters: int = 64,
     normalization: str | None = "batch",
+    spectral_norm: bool = False,
     name: str = "dcgan_discriminator",
 ) -> keras.Model:
     """Builds the DCGAN discriminator of Radford et al. (2016).
@@ -152,10 +163,26 @@ def dcgan_discriminator(
     the samples of a batch (Gulrajani et al., 2017). Layer normalization
     here normalizes each sample over height, width and channels.
 
+    With `spectral_norm=True` every `Conv2D` and the logit `Dense` are
+    wrapped in `keras.layers.SpectralNormalization` (Miyato et al., 2018;
+    one power iteration per call), and `normalization` must be `None`: SNGAN
+    uses no batch normalization in the discriminator, whose Lipschitz
+    constant spectral normalization is meant to control (`"layer"` is
+    allowed, but its learned gain is not normalized). Keras' layer
+    normalizes in place: each call with `training=True` runs one power
+    iteration to estimate the largest singular value `sigma` of the kernel
+    reshaped to `(kh * kw * in_channels, filters)`, then divides the stored
+    kernel by `sigma`; calls with `training=False` use the kernel as stored.
+    That reshaped norm is Miyato et al.'s proxy: it bounds the operator norm
+    of a convolution only up to a factor that depends on kernel size and
+    stride. A wrapped layer keeps its name and adds its vector `u` of shape
+    `(1, filters)` as a non-trainable weight.
+
     Parameters with `base_filters=64` (measured), batch / layer / no
-    normalization: 28x28x1: 138,945 / 150,977 / 138,561;
-    32x32x1: 662,081 / 685,121 / 660,929; 64x64x3: 2,767,425 / 2,878,529 /
-    2,764,737.
+    normalization / spectral normalization (no normalization plus the `u`
+    vectors): 28x28x1: 138,945 / 150,977 / 138,561 / 138,754;
+    32x32x1: 662,081 / 685,121 / 660,929 / 661,378; 64x64x3: 2,767,425 /
+    2,878,529 / 2,764,737 / 2,765,698.
 
     Args:
         image_shape: `(height, width, channels)` of the images, one of
@@ -164,7 +191,9 @@ def dcgan_discriminator(
         base_filters: channels of the first convolution; each next one has
             twice as many. Defaults to 64.
         normalization: `"batch"`, `"layer"` or `None` (no normalization).
-            Defaults to `"batch"`.
+            Defaults to `"batch"`; pass `None` with `spectral_norm=True`.
+        spectral_norm: whether to wrap every `Conv2D` and the logit `Dense`
+            in `keras.layers.SpectralNormalization`. Defaults to `False`.
         name: name of the model. Defaults to `"dcgan_discriminator"`.
 
     Returns:
@@ -176,12 +205,23 @@ def dcgan_discriminator(
     >>> D = dcgan_discriminator(image_shape=(28, 28, 1), normalization="layer")
     >>> D.output_shape
     (None, 1)
+    >>> D_sn = dcgan_discriminator((28, 28, 1), normalization=None, spectral_norm=True)
+    >>> type(D_sn.get_layer("down_1_conv")).__name__
+    'SpectralNormalization'
     """
     _check_positive(base_filters, "base_filters")
     if normalization not in _NORMALIZATIONS:
         raise ValueError(
             "`normalization` must be one of 'batch', 'layer' or None. "
             f"Received: normalization={normalization!r}"
+        )
+    _check_bool(spectral_norm, "spectral_norm")
+    if spectral_norm and normalization == "batch":
+        raise ValueError(
+            "Spectral normalization replaces batch normalization in the "
+            "discriminator (SNGAN uses none): pass `normalization=None` with "
+            "`spectral_norm=True`. Received: normalization='batch', "
+            "spectral_norm=True"
         )
     image_shape, _, n_down = _check_image_shape(image_shape, "dcgan_discriminator")
 
@@ -191,7 +231,7 @@ def dcgan_discriminator(
     for i in range(1, n_down + 1):
         normalize = i > 1 and normalization is not None
         # (B, h, w, c) -> (B, h / 2, w / 2, filters)
-        x = keras.layers.Conv2D(
+        conv = keras.layers.Conv2D(
             filters,
             4,
             strides=2,
@@ -199,7 +239,8 @@ def dcgan_discriminator(
             use_bias=not normalize,
             kernel_initializer=_init(),
             name=f"down_{i}_conv",
-        )(x)
+        )
+        x = _spectral_normalized(conv, spectral_norm)(x)
         if normalize and normalization == "batch":
             x = keras.layers.BatchNormalization(
                 momentum=_BN_MOMENTUM, name=f"down_{i}_bn"
@@ -209,5 +250,6 @@ def dcgan_discriminator(
         x = keras.layers.LeakyReLU(negative_slope=0.2, name=f"down_{i}_lrelu")(x)
         filters *= 2
     x = keras.layers.Flatten(name="flatten")(x)
-    logits = keras.layers.Dense(1, kernel_initializer=_init(), name="logit")(x)
+    logit = keras.layers.Dense(1, kernel_initializer=_init(), name="logit")
+    logits = _spectral_normalized(logit, spectral_norm)(x)
     return keras.Model(images, logits, name=name)
