@@ -181,3 +181,24 @@ class TestGet:
     def test_bad_identifier(self, bad):
         with pytest.raises(ValueError, match="Received: loss="):
             losses.get(bad)
+
+
+@pytest.mark.parametrize("name", ["minimax", "non_saturating"])
+def test_one_sided_label_smoothing(name):
+    _, d_fn = _fns(name)
+    real, fake = np.array([1.0, -2.0]), np.array([0.0, 3.0])
+    a = 0.1
+    # Real target 1 - a: cross-entropy (1-a)*sp(-r) + a*sp(r); fakes unchanged.
+    expected = np.mean((1 - a) * _softplus64(-real) + a * _softplus64(real)) + np.mean(
+        _softplus64(fake)
+    )
+    assert float(d_fn(real, fake, label_smoothing=a)) == pytest.approx(
+        expected, rel=1e-5
+    )
+    bce = keras.losses.BinaryCrossentropy(from_logits=True)
+    keras_value = float(bce(np.full((2, 1), 1 - a), real[:, None])) + float(
+        bce(np.zeros((2, 1)), fake[:, None])
+    )
+    assert float(d_fn(real, fake, label_smoothing=a)) == pytest.approx(
+        keras_value, rel=1e-5
+    )

@@ -67,14 +67,18 @@ def minimax_generator_loss(fake_logits):
 
 
 @_register
-def minimax_discriminator_loss(real_logits, fake_logits):
+def minimax_discriminator_loss(real_logits, fake_logits, label_smoothing=0.0):
     """Discriminator loss of the minimax game: binary cross-entropy.
 
     `-E[log D(x)] - E[log(1 - D(G(z)))] = mean(softplus(-r)) + mean(softplus(f))`.
+    With one-sided label smoothing `a` (Salimans et al. 2016) the real
+    target is `1 - a`: the real term becomes
+    `mean((1 - a) * softplus(-r) + a * softplus(r))`; fakes keep target 0.
 
     Args:
         real_logits: discriminator logits on real samples, any shape.
         fake_logits: discriminator logits on generated samples, any shape.
+        label_smoothing: `a` in [0, 1). Defaults to 0 (no smoothing).
 
     Returns:
         A scalar float32 tensor.
@@ -85,7 +89,12 @@ def minimax_discriminator_loss(real_logits, fake_logits):
     1.386...
     """
     r, f = _logits(real_logits), _logits(fake_logits)
-    return ops.mean(ops.softplus(-r)) + ops.mean(ops.softplus(f))
+    real_term = ops.softplus(-r)
+    if label_smoothing:
+        real_term = (
+            1.0 - label_smoothing
+        ) * real_term + label_smoothing * ops.softplus(r)
+    return ops.mean(real_term) + ops.mean(ops.softplus(f))
 
 
 # --- non-saturating (Goodfellow et al. 2014, section 3) ------------------
@@ -114,7 +123,7 @@ def non_saturating_generator_loss(fake_logits):
 
 
 @_register
-def non_saturating_discriminator_loss(real_logits, fake_logits):
+def non_saturating_discriminator_loss(real_logits, fake_logits, label_smoothing=0.0):
     """Discriminator loss used with the non-saturating generator loss.
 
     Identical to `minimax_discriminator_loss` (binary cross-entropy).
@@ -122,6 +131,8 @@ def non_saturating_discriminator_loss(real_logits, fake_logits):
     Args:
         real_logits: discriminator logits on real samples, any shape.
         fake_logits: discriminator logits on generated samples, any shape.
+        label_smoothing: one-sided smoothing of the real target, in [0, 1).
+            Defaults to 0.
 
     Returns:
         A scalar float32 tensor.
@@ -131,7 +142,7 @@ def non_saturating_discriminator_loss(real_logits, fake_logits):
     >>> float(non_saturating_discriminator_loss([100.0], [-100.0]))
     0.0
     """
-    return minimax_discriminator_loss(real_logits, fake_logits)
+    return minimax_discriminator_loss(real_logits, fake_logits, label_smoothing)
 
 
 # --- Wasserstein (Arjovsky et al. 2017) -----------------------------------

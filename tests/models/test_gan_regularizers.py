@@ -90,9 +90,7 @@ def test_weight_clipping_bounds_only_the_discriminator():
     gan.fit(points(64), batch_size=16, epochs=1, verbose=0)
     for w in gan.discriminator.trainable_weights:
         assert np.abs(w.numpy()).max() <= 0.01 + 1e-7
-    assert (
-        max(np.abs(w.numpy()).max() for w in gan.generator.trainable_weights) > 0.01
-    )
+    assert max(np.abs(w.numpy()).max() for w in gan.generator.trainable_weights) > 0.01
 
 
 def test_regularizers_survive_saving(tmp_path):
@@ -139,3 +137,75 @@ def test_gradient_penalty_under_xla():
 def test_bad_regularizer_arguments(kwargs, received):
     with pytest.raises(ValueError, match=f"Received: {received}"):
         compiled(**kwargs)
+
+
+def test_label_smoothing_in_the_step():
+    gan = compiled(lr=0.0, label_smoothing=0.2)
+    real = points()
+    history = gan.fit(real, batch_size=16, epochs=1, verbose=0)
+    # With lr = 0 the weights do not move: recompute the first D loss.
+    z = keras.random.normal((16, LATENT), seed=keras.random.SeedGenerator(1))
+    expected = tge.losses.non_saturating_discriminator_loss(
+        gan.discriminator(real),
+        gan.discriminator(gan.generator(z)),
+        label_smoothing=0.2,
+    )
+    assert history.history["d_loss"][0] == pytest.approx(float(expected), rel=1e-5)
+
+
+def test_label_smoothing_needs_a_sigmoid_loss():
+    with pytest.raises(ValueError, match=r"sigmoid losses.*loss='hinge'"):
+        compiled(loss="hinge", label_smoothing=0.1)
+    with pytest.raises(ValueError, match=r"\[0, 1\).*label_smoothing=1.0"):
+        compiled(label_smoothing=1.0)
+
+
+def test_instance_noise_is_annealed_to_zero():
+    gan = compiled(instance_noise=0.5, instance_noise_steps=8)
+    assert float(gan.instance_noise_sigma()) == pytest.approx(0.5)
+    gan.fit(points(64), batch_size=16, epochs=1, verbose=0)  # 4 G steps
+    assert float(gan.instance_noise_sigma()) == pytest.approx(0.25)
+    gan.fit(points(64), batch_size=16, epochs=2, verbose=0)
+    assert float(gan.instance_noise_sigma()) == 0.0
+    constant = compiled(instance_noise=0.3)
+    constant.fit(points(64), batch_size=16, epochs=1, verbose=0)
+    assert float(constant.instance_noise_sigma()) == pytest.approx(0.3)
+
+
+def test_instance_noise_reaches_the_discriminator_only_in_training():
+    seen = []
+
+    class Recorder(keras.layers.Layer):
+        def call(self, x):
+            seen.append(x)
+            return x
+
+    inputs = keras.Input((2,))
+    recorded = Recorder()(inputs)
+    critic = keras.Model(inputs, keras.layers.Dense(1)(recorded))
+    gan = tge.GAN(
+        tge.networks.mlp_generator(LATENT, (2,), hidden_units=(8,)), critic, LATENT
+    )
+    gan.compile(
+        keras.optimizers.SGD(0.0),
+        keras.optimizers.SGD(0.0),
+        instance_noise=1.0,
+        run_eagerly=True,
+    )
+    real = points(16)
+    seen.clear()
+    gan.fit(real, batch_size=16, epochs=1, verbose=0, shuffle=False)
+    # First D call of the step scores the real batch, plus noise of std 1.
+    assert np.std(seen[0].numpy() - real) == pytest.approx(1.0, abs=0.35)
+    seen.clear()
+    gan.evaluate(real, batch_size=16, verbose=0)
+    np.testing.assert_array_equal(seen[0].numpy(), real)
+
+
+def test_new_options_survive_saving(tmp_path):
+    gan = compiled(label_smoothing=0.1, instance_noise=0.2, instance_noise_steps=100)
+    gan.save(tmp_path / "opts.keras")
+    loaded = keras.models.load_model(tmp_path / "opts.keras")
+    assert loaded.label_smoothing == pytest.approx(0.1)
+    assert loaded.instance_noise == pytest.approx(0.2)
+    assert loaded.instance_noise_steps == 100

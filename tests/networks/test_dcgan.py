@@ -173,3 +173,85 @@ def test_shapes_may_be_lists_of_numpy_ints():
     D = dcgan_discriminator(list(np.array([28, 28, 1])), base_filters=SMALL)
     assert G.output_shape == (None, 28, 28, 1)
     assert D.input_shape == (None, 28, 28, 1)
+
+
+def _is_spectral(layer):
+    return isinstance(layer, keras.layers.SpectralNormalization)
+
+
+def test_spectral_norm_requires_no_batch_normalization():
+    with pytest.raises(ValueError, match="normalization=None") as info:
+        dcgan_discriminator(spectral_norm=True)
+    assert str(info.value).endswith(
+        "Received: normalization='batch', spectral_norm=True"
+    )
+    with pytest.raises(ValueError, match="Received: spectral_norm=1"):
+        dcgan_discriminator(normalization=None, spectral_norm=1)
+
+
+@pytest.mark.parametrize("image_shape", [(28, 28, 1), (32, 32, 3)])
+def test_spectral_norm_wraps_every_convolution_and_the_logit(image_shape):
+    D = dcgan_discriminator(
+        image_shape, base_filters=SMALL, normalization=None, spectral_norm=True
+    )
+    wrapped = [la for la in D.layers if _is_spectral(la)]
+    n_convs = 2 if image_shape[0] == 28 else 3
+    assert [la.name for la in wrapped] == [
+        *(f"down_{i}_conv" for i in range(1, n_convs + 1)),
+        "logit",
+    ]
+    assert all(isinstance(la.layer, keras.layers.Conv2D) for la in wrapped[:-1])
+    assert isinstance(wrapped[-1].layer, keras.layers.Dense)
+    assert not any(isinstance(la, keras.layers.BatchNormalization) for la in D.layers)
+    images = np.random.default_rng(0).uniform(-1, 1, size=(3, *image_shape))
+    assert keras.ops.convert_to_numpy(D(images, training=True)).shape == (3, 1)
+
+
+def test_spectral_norm_convolutions_have_unit_spectral_norm_after_training_calls():
+    D = dcgan_discriminator(
+        (28, 28, 1), base_filters=SMALL, normalization=None, spectral_norm=True
+    )
+    images = np.random.default_rng(0).uniform(-1, 1, size=(2, 28, 28, 1))
+    for _ in range(50):
+        D(images, training=True)
+    for layer in filter(_is_spectral, D.layers):
+        # The layer's view of a kernel: (kh * kw * in_channels, filters).
+        kernel = keras.ops.convert_to_numpy(layer.kernel)
+        matrix = kernel.reshape(-1, kernel.shape[-1]).astype(np.float64)
+        sigma = np.linalg.svd(matrix, compute_uv=False)[0]
+        assert sigma == pytest.approx(1.0, abs=0.05), layer.name
+
+
+def test_spectral_norm_weights_get_gradients():
+    D = dcgan_discriminator(
+        (28, 28, 1), base_filters=SMALL, normalization=None, spectral_norm=True
+    )
+    images = np.random.default_rng(0).uniform(-1, 1, size=(2, 28, 28, 1))
+    import tensorflow as tf
+
+    with tf.GradientTape() as tape:
+        loss = keras.ops.mean(D(images, training=True))
+    grads = tape.gradient(loss, D.trainable_weights)
+    assert all(g is not None and np.isfinite(g).all() for g in grads)
+    assert len(D.non_trainable_weights) == 3  # the u vectors, not trained
+
+
+@pytest.mark.parametrize(
+    "image_shape, params",
+    [((28, 28, 1), 138_754), ((32, 32, 1), 661_378), ((64, 64, 3), 2_765_698)],
+)
+def test_documented_spectral_norm_parameter_counts(image_shape, params):
+    D = dcgan_discriminator(image_shape, normalization=None, spectral_norm=True)
+    assert D.count_params() == params
+
+
+def test_spectral_norm_keras_file_round_trip(tmp_path):
+    D = dcgan_discriminator(
+        (28, 28, 1), base_filters=SMALL, normalization=None, spectral_norm=True
+    )
+    images = np.random.default_rng(0).uniform(-1, 1, size=(2, 28, 28, 1))
+    D(images, training=True)
+    D.save(tmp_path / "d.keras")
+    loaded = keras.models.load_model(tmp_path / "d.keras")
+    assert _is_spectral(loaded.get_layer("down_1_conv"))
+    np.testing.assert_allclose(loaded(images), D(images), rtol=1e-5, atol=1e-5)

@@ -119,6 +119,9 @@ class GAN(keras.Model):
         gradient_penalty_weight=0.0,
         r1_weight=0.0,
         clip_value=None,
+        label_smoothing=0.0,
+        instance_noise=0.0,
+        instance_noise_steps=None,
         **kwargs,
     ):
         """Configures the game: optimizers, loss, `d_steps` and regularizers.
@@ -147,6 +150,17 @@ class GAN(keras.Model):
                 `[-clip_value, clip_value]` after each of its updates, as the
                 original WGAN does (Arjovsky et al. 2017 use 0.01).
                 Default `None` (off).
+            label_smoothing: one-sided label smoothing `a` (Salimans et al.
+                2016): the discriminator's target for real samples is
+                `1 - a` (fakes keep 0). Only for the sigmoid families
+                (`minimax`, `non_saturating`). Default 0 (off).
+            instance_noise: standard deviation of Gaussian noise added to
+                every sample the discriminator sees in training, real and
+                fake alike (Sonderby et al. 2016; Arjovsky & Bottou 2017):
+                it makes the two distributions overlap, so D cannot
+                separate them perfectly early on. Default 0 (off).
+            instance_noise_steps: anneal the noise linearly to 0 over this
+                many generator steps. Default `None`: constant noise.
             **kwargs: `jit_compile` (default `"auto"`), `run_eagerly`,
                 `steps_per_execution`, as in `keras.Model.compile`.
         """
@@ -175,6 +189,29 @@ class GAN(keras.Model):
             raise ValueError(
                 "Expected `clip_value` > 0, or None for no clipping. "
                 f"Received: clip_value={clip_value!r}"
+            )
+        label_smoothing = _non_negative("label_smoothing", label_smoothing)
+        if label_smoothing >= 1:
+            raise ValueError(
+                "Expected `label_smoothing` in [0, 1). "
+                f"Received: label_smoothing={label_smoothing!r}"
+            )
+        if label_smoothing and not family.probabilistic:
+            raise ValueError(
+                "One-sided label smoothing changes the target probability of "
+                "real samples, so it applies to the sigmoid losses only "
+                "('minimax', 'non_saturating'). Received: "
+                f"loss={family.name!r}, label_smoothing={label_smoothing}"
+            )
+        instance_noise = _non_negative("instance_noise", instance_noise)
+        if instance_noise_steps is not None and (
+            isinstance(instance_noise_steps, bool)
+            or not isinstance(instance_noise_steps, (int, np.integer))
+            or instance_noise_steps < 1
+        ):
+            raise ValueError(
+                "Expected `instance_noise_steps` to be a positive integer or None. "
+                f"Received: instance_noise_steps={instance_noise_steps!r}"
             )
         d_optimizer = keras.optimizers.get(d_optimizer)
         g_optimizer = keras.optimizers.get(g_optimizer)
@@ -208,6 +245,11 @@ class GAN(keras.Model):
         self.gradient_penalty_weight = gradient_penalty_weight
         self.r1_weight = r1_weight
         self.clip_value = None if clip_value is None else float(clip_value)
+        self.label_smoothing = label_smoothing
+        self.instance_noise = instance_noise
+        self.instance_noise_steps = (
+            None if instance_noise_steps is None else int(instance_noise_steps)
+        )
         # Create the optimizer state now, inside the model's strategy scope,
         # so that a reloaded model can restore it and MirroredStrategy
         # mirrors it.
@@ -351,10 +393,29 @@ class GAN(keras.Model):
         return self.generator(z, training=training)
 
     def _discriminate(self, x, labels, training):
+        if training and self.instance_noise:
+            noise = keras.random.normal(ops.shape(x), seed=self.seed_generator)
+            x = x + self.instance_noise_sigma() * noise
         return self.discriminator(x, training=training)
 
     def _discriminator_loss(self, real_out, fake_out, labels):
+        if self.label_smoothing:
+            return self.loss_family.discriminator_loss(
+                real_out, fake_out, label_smoothing=self.label_smoothing
+            )
         return self.loss_family.discriminator_loss(real_out, fake_out)
+
+    def instance_noise_sigma(self):
+        """The current instance-noise standard deviation (a float32 tensor).
+
+        `instance_noise * max(0, 1 - t / instance_noise_steps)` after `t`
+        generator steps, or the constant `instance_noise` without annealing.
+        """
+        sigma = ops.convert_to_tensor(getattr(self, "instance_noise", 0.0), "float32")
+        if getattr(self, "instance_noise_steps", None):
+            t = ops.cast(self.g_optimizer.iterations, "float32")
+            sigma = sigma * ops.maximum(0.0, 1.0 - t / self.instance_noise_steps)
+        return sigma
 
     def _generator_loss(self, fake_out, labels):
         return self.loss_family.generator_loss(fake_out)
@@ -478,6 +539,9 @@ class GAN(keras.Model):
             "gradient_penalty_weight": self.gradient_penalty_weight,
             "r1_weight": self.r1_weight,
             "clip_value": self.clip_value,
+            "label_smoothing": self.label_smoothing,
+            "instance_noise": self.instance_noise,
+            "instance_noise_steps": self.instance_noise_steps,
             **self._compile_kwargs,
         }
 
