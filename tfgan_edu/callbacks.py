@@ -18,7 +18,8 @@ class SampleGrid(keras.callbacks.Callback):
     At the start of training the callback draws `n` latent vectors once,
     `np.random.default_rng(seed).standard_normal((n, model.latent_dim))`;
     after every `every`-th epoch (and after the last epoch, when `fit` says
-    how many there are) it runs `model.generator(z, training=False)` on them
+    how many there are) it runs `model.sampling_generator` (the averaged
+    generator when the GAN keeps one, `ema_decay`) or `model.generator` on them
     and writes `directory/samples_epoch_{epoch:03d}.png` (epochs counted
     from 1): an image grid for images `(n, H, W[, C])` in `[-1, 1]`, or a
     scatter plot (with the `real` points, if given) for 2-D points `(n, 2)`.
@@ -97,7 +98,9 @@ class SampleGrid(keras.callbacks.Callback):
         if self._z is None:
             self.on_train_begin()
         samples = keras.ops.convert_to_numpy(
-            self.model.generator(self._z, training=False)
+            getattr(self.model, "sampling_generator", self.model.generator)(
+                self._z, training=False
+            )
         )
         title = f"epoch {epoch + 1}"
         if samples.ndim in (3, 4):

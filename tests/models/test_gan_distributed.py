@@ -43,6 +43,7 @@ SCRIPT = textwrap.dedent(
             d_optimizer=keras.optimizers.Adam(1e-2),
             g_optimizer=keras.optimizers.Adam(1e-2),
             d_steps=2,
+            ema_decay=0.9,  # the averaged generator is updated in a merge call
             # Requested under 2 replicas, where it must be switched off (XLA
             # draws a different noise stream, so the 1-device run goes without).
             jit_compile=replicas > 1,

@@ -209,3 +209,44 @@ def test_new_options_survive_saving(tmp_path):
     assert loaded.label_smoothing == pytest.approx(0.1)
     assert loaded.instance_noise == pytest.approx(0.2)
     assert loaded.instance_noise_steps == 100
+
+
+def test_ema_generator_is_the_moving_average_of_the_generator():
+    gan = compiled(lr=0.1, ema_decay=0.5)
+    w0 = [w.numpy() for w in gan.generator.weights]
+    for ema, w in zip(gan.ema_generator.weights, w0):
+        np.testing.assert_array_equal(ema.numpy(), w)  # starts as a copy
+    gan.fit(points(16), batch_size=16, epochs=1, verbose=0)  # one G step
+    for ema, before, after in zip(gan.ema_generator.weights, w0, gan.generator.weights):
+        np.testing.assert_allclose(
+            ema.numpy(), 0.5 * before + 0.5 * after.numpy(), rtol=1e-6
+        )
+    # Sampling uses the averaged weights.
+    assert gan.sampling_generator is gan.ema_generator
+    z = np.random.default_rng(0).standard_normal((5, LATENT)).astype("float32")
+    np.testing.assert_allclose(
+        gan.generate(5, seed=0), gan.ema_generator(z, training=False), rtol=1e-6
+    )
+
+
+def test_ema_generator_is_saved_and_used_after_loading(tmp_path):
+    gan = compiled(lr=0.1, ema_decay=0.9)
+    gan.fit(points(64), batch_size=16, epochs=1, verbose=0)
+    gan.save(tmp_path / "ema.keras")
+    loaded = keras.models.load_model(tmp_path / "ema.keras")
+    assert loaded.ema_decay == pytest.approx(0.9)
+    for a, b in zip(gan.ema_generator.weights, loaded.ema_generator.weights):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+    np.testing.assert_array_equal(gan.generate(6, seed=2), loaded.generate(6, seed=2))
+    assert not np.allclose(
+        loaded.generate(6, seed=2),
+        loaded.generator(
+            np.random.default_rng(2).standard_normal((6, LATENT)).astype("float32")
+        ),
+    )
+
+
+@pytest.mark.parametrize("decay", [0.0, 1.0, 1.5, -0.1])
+def test_bad_ema_decay(decay):
+    with pytest.raises(ValueError, match="ema_decay"):
+        compiled(ema_decay=decay)

@@ -122,6 +122,7 @@ class GAN(keras.Model):
         label_smoothing=0.0,
         instance_noise=0.0,
         instance_noise_steps=None,
+        ema_decay=None,
         **kwargs,
     ):
         """Configures the game: optimizers, loss, `d_steps` and regularizers.
@@ -161,6 +162,12 @@ class GAN(keras.Model):
                 separate them perfectly early on. Default 0 (off).
             instance_noise_steps: anneal the noise linearly to 0 over this
                 many generator steps. Default `None`: constant noise.
+            ema_decay: keep `ema_generator`, an exponential moving average
+                of the generator's weights updated after every generator
+                step (`w_ema <- d * w_ema + (1 - d) * w`; Karras et al. 2018,
+                Yazici et al. 2019). `generate`, `sampling_generator` and the
+                saved model then sample with the averaged weights, which are
+                usually smoother and better. Typical: 0.999. Default `None`.
             **kwargs: `jit_compile` (default `"auto"`), `run_eagerly`,
                 `steps_per_execution`, as in `keras.Model.compile`.
         """
@@ -213,6 +220,12 @@ class GAN(keras.Model):
                 "Expected `instance_noise_steps` to be a positive integer or None. "
                 f"Received: instance_noise_steps={instance_noise_steps!r}"
             )
+        if ema_decay is not None:
+            ema_decay = _non_negative("ema_decay", ema_decay)
+            if not 0 < ema_decay < 1:
+                raise ValueError(
+                    f"Expected `ema_decay` in (0, 1), or None. Received: ema_decay={ema_decay!r}"
+                )
         d_optimizer = keras.optimizers.get(d_optimizer)
         g_optimizer = keras.optimizers.get(g_optimizer)
         if d_optimizer is None or g_optimizer is None:
@@ -250,10 +263,15 @@ class GAN(keras.Model):
         self.instance_noise_steps = (
             None if instance_noise_steps is None else int(instance_noise_steps)
         )
+        self.ema_decay = ema_decay
         # Create the optimizer state now, inside the model's strategy scope,
         # so that a reloaded model can restore it and MirroredStrategy
         # mirrors it.
         with self.distribute_strategy.scope():
+            if ema_decay is not None and getattr(self, "ema_generator", None) is None:
+                # Starts as a copy of the generator.
+                self.ema_generator = keras.models.clone_model(self.generator)
+                self.ema_generator.set_weights(self.generator.get_weights())
             if not self.d_optimizer.built:
                 self.d_optimizer.build(self.discriminator.trainable_variables)
             if not self.g_optimizer.built:
@@ -316,8 +334,9 @@ class GAN(keras.Model):
             )
         z = np.random.default_rng(seed).standard_normal((n, self.latent_dim))
         z = z.astype("float32")
+        generator = self.sampling_generator
         batches = [
-            ops.convert_to_numpy(self.generator(z[i : i + batch_size], training=False))
+            ops.convert_to_numpy(generator(z[i : i + batch_size], training=False))
             for i in range(0, n, batch_size)
         ]
         return np.concatenate(batches, axis=0).astype("float32")
@@ -361,6 +380,10 @@ class GAN(keras.Model):
         g_vars = self.generator.trainable_variables
         g_grads = tape.gradient(scaled_g_loss, g_vars)
         self.g_optimizer.apply_gradients(zip(g_grads, g_vars))
+        if self.ema_decay is not None:
+            _update_moving_average(
+                self.ema_generator.weights, self.generator.weights, self.ema_decay
+            )
 
         self._update_metrics(batch_size, d_loss, g_loss, real_out, fake_out, labels)
         return {m.name: m.result() for m in self.metrics}
@@ -404,6 +427,11 @@ class GAN(keras.Model):
                 real_out, fake_out, label_smoothing=self.label_smoothing
             )
         return self.loss_family.discriminator_loss(real_out, fake_out)
+
+    @property
+    def sampling_generator(self):
+        """The network to sample from: `ema_generator` if kept, else `generator`."""
+        return getattr(self, "ema_generator", None) or self.generator
 
     def instance_noise_sigma(self):
         """The current instance-noise standard deviation (a float32 tensor).
@@ -542,6 +570,7 @@ class GAN(keras.Model):
             "label_smoothing": self.label_smoothing,
             "instance_noise": self.instance_noise,
             "instance_noise_steps": self.instance_noise_steps,
+            "ema_decay": self.ema_decay,
             **self._compile_kwargs,
         }
 
@@ -629,6 +658,30 @@ def _non_negative(name, value):
             f"Expected `{name}` to be a finite number >= 0. Received: {name}={value!r}"
         )
     return float(value)
+
+
+def _update_moving_average(averages, values, decay):
+    """`average <- decay * average + (1 - decay) * value`, for each pair.
+
+    Under several replicas the (mirrored) averages are updated in a merge
+    call, as Keras optimizers update mirrored weights.
+    """
+
+    def blend(average, value):
+        return average.assign(decay * average + (1.0 - decay) * value)
+
+    ctx = tf.distribute.get_replica_context()
+    if ctx is None or ctx.num_replicas_in_sync == 1:
+        for average, value in zip(averages, values):
+            blend(average, value)
+        return
+
+    def merge_fn(strategy, pairs):
+        for average, value in pairs:
+            strategy.extended.update(average, blend, args=(value,), group=False)
+
+    pairs = [(a.value, v.value) for a, v in zip(averages, values)]
+    ctx.merge_call(merge_fn, args=(pairs,))
 
 
 def _batch_weight(batch):
