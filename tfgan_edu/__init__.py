@@ -37,6 +37,7 @@ if keras.backend.backend() != "tensorflow":  # pragma: no cover
     )
 
 from tfgan_edu import (  # noqa: E402
+    augment,
     callbacks,
     data,
     experiments,
@@ -44,6 +45,7 @@ from tfgan_edu import (  # noqa: E402
     metrics,
     networks,
     penalties,
+    recipes,
     viz,
 )
 from tfgan_edu.models import GAN  # noqa: E402
@@ -52,6 +54,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "GAN",
+    "augment",
     "callbacks",
     "data",
     "experiments",
@@ -59,5 +62,6 @@ __all__ = [
     "metrics",
     "networks",
     "penalties",
+    "recipes",
     "viz",
 ]

@@ -21,7 +21,7 @@ DEMO_RUNS = (
 
 
 def _parser() -> argparse.ArgumentParser:
-    from tfgan_edu.experiments.training import DATA_SHAPES
+    from tfgan_edu.recipes import DATA_SHAPES
 
     parser = argparse.ArgumentParser(
         prog="tfgan-edu",

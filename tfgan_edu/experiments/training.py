@@ -20,7 +20,7 @@ import numpy as np
 
 from tfgan_edu import callbacks as callbacks_module
 from tfgan_edu import data as data_module
-from tfgan_edu import metrics, networks, viz
+from tfgan_edu import metrics, recipes, viz
 from tfgan_edu.data import toy2d
 from tfgan_edu.models import GAN
 
@@ -40,66 +40,6 @@ def smoke_mode() -> bool:
     True
     """
     return os.environ.get(SMOKE_ENV, "0").lower() not in ("", "0", "false", "no")
-
-
-@dataclasses.dataclass(frozen=True)
-class Defaults:
-    """Settings of the default GAN for one kind of data.
-
-    Args:
-        latent_dim: size of the noise vector.
-        learning_rate: Adam learning rate of both players.
-        beta_1: Adam's first-moment decay (0.5 as in DCGAN).
-        batch_size: real samples per step.
-    """
-
-    latent_dim: int
-    learning_rate: float
-    beta_1: float
-    batch_size: int
-
-
-# 2-D mixtures: a small MLP pair captures the ring's 8 modes within ~4000 steps
-# (20 epochs of 195 batches; measured on seeds 0-2; batch 256 needed 30-40).
-TOY_DEFAULTS = Defaults(latent_dim=16, learning_rate=1e-3, beta_1=0.5, batch_size=128)
-# Images: the DCGAN settings of Radford et al. (2016), lr 2e-4 and beta_1 0.5.
-IMAGE_DEFAULTS = Defaults(latent_dim=64, learning_rate=2e-4, beta_1=0.5, batch_size=64)
-
-DATA_SHAPES = {
-    **{name: (2,) for name in toy2d.NAMES},
-    "digits": (32, 32, 1),
-    "mnist": (28, 28, 1),
-    "fashion_mnist": (28, 28, 1),
-    "cifar10": (32, 32, 3),
-}
-
-
-def _data_shape(data) -> tuple[int, ...]:
-    if isinstance(data, str):
-        if data not in DATA_SHAPES:
-            raise ValueError(
-                f"Unknown dataset. Expected one of {sorted(DATA_SHAPES)} or a sample "
-                f"shape such as (2,) or (32, 32, 1). Received: data={data!r}"
-            )
-        return DATA_SHAPES[data]
-    shape = tuple(int(d) for d in data)
-    if len(shape) not in (1, 3):
-        raise ValueError(
-            "Expected a sample shape of a vector (d,) or an image (h, w, c). "
-            f"Received: data={data!r}"
-        )
-    return shape
-
-
-def defaults_for(data) -> Defaults:
-    """Returns the `Defaults` for a dataset name or a sample shape.
-
-    Example:
-
-    >>> defaults_for("ring").batch_size
-    128
-    """
-    return TOY_DEFAULTS if len(_data_shape(data)) == 1 else IMAGE_DEFAULTS
 
 
 def default_gan(
@@ -143,29 +83,19 @@ def default_gan(
     >>> gan.generate(3, seed=0).shape
     (3, 2)
     """
-    shape = _data_shape(data)
-    settings = defaults_for(shape)
-    latent_dim = latent_dim or settings.latent_dim
-    learning_rate = learning_rate or settings.learning_rate
-    if seed is not None:
-        keras.utils.set_random_seed(seed)
-    if len(shape) == 1:
-        generator = networks.mlp_generator(latent_dim, shape, hidden_units=(128, 128))
-        discriminator = networks.mlp_discriminator(shape, hidden_units=(128, 128))
-    else:
-        generator = networks.dcgan_generator(latent_dim, shape, base_filters=32)
-        discriminator = networks.dcgan_discriminator(shape, base_filters=32)
-    if jit_compile is None:
-        jit_compile = True if len(shape) == 3 else "auto"
-    gan = GAN(generator, discriminator, latent_dim=latent_dim, seed=seed)
-    gan.compile(
-        d_optimizer=keras.optimizers.Adam(learning_rate, beta_1=settings.beta_1),
-        g_optimizer=keras.optimizers.Adam(learning_rate, beta_1=settings.beta_1),
+    settings = recipes.defaults_for(data)
+    rate = learning_rate or settings.learning_rate
+    return recipes.build_gan(
+        data,
+        latent_dim=latent_dim,
+        seed=seed,
+        normalization="batch",
+        spectral_norm=False,
+        optimizer=lambda: keras.optimizers.Adam(rate, beta_1=settings.beta_1),
+        jit_compile=jit_compile,
         loss=loss,
         d_steps=d_steps,
-        jit_compile=jit_compile,
     )
-    return gan
 
 
 @dataclasses.dataclass
@@ -281,7 +211,7 @@ def train(
         raise ValueError(f"Expected `epochs` >= 1. Received: epochs={epochs!r}")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    settings = defaults_for(data)
+    settings = recipes.defaults_for(data)
     batch_size = batch_size or settings.batch_size
     load_kwargs = {"n": n} if n is not None and data in toy2d.NAMES else {}
     dataset = data_module.load(data, batch_size=batch_size, seed=seed, **load_kwargs)

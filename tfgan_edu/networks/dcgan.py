@@ -165,10 +165,11 @@ def dcgan_discriminator(
 
     With `spectral_norm=True` every `Conv2D` and the logit `Dense` are
     wrapped in `keras.layers.SpectralNormalization` (Miyato et al., 2018;
-    one power iteration per call), and `normalization` must be `None`: SNGAN
-    uses no batch normalization in the discriminator, whose Lipschitz
-    constant spectral normalization is meant to control (`"layer"` is
-    allowed, but its learned gain is not normalized). Keras' layer
+    one power iteration per call), and `normalization` must not be
+    `"batch"`: pass `None`, as in SNGAN, whose discriminator has no batch
+    normalization since spectral normalization controls its Lipschitz
+    constant (`"layer"` is allowed, but its learned gain is not
+    normalized). Keras' layer
     normalizes in place: each call with `training=True` runs one power
     iteration to estimate the largest singular value `sigma` of the kernel
     reshaped to `(kh * kw * in_channels, filters)`, then divides the stored

@@ -1,0 +1,76 @@
+"""`tge.recipes`: each method's paper settings, on vectors and images."""
+
+import keras
+import numpy as np
+import pytest
+
+import tfgan_edu as tge
+from tfgan_edu import recipes
+
+# name -> (loss, d_steps, gp weight, r1 weight, clip, optimizer class, lr, beta_1)
+EXPECTED = {
+    "dcgan": ("non_saturating", 1, 0.0, 0.0, None, keras.optimizers.Adam, 2e-4, 0.5),
+    "wgan": ("wasserstein", 5, 0.0, 0.0, 0.01, keras.optimizers.RMSprop, 5e-5, None),
+    "wgan_gp": ("wasserstein", 5, 10.0, 0.0, None, keras.optimizers.Adam, 1e-4, 0.0),
+    "lsgan": ("least_squares", 1, 0.0, 0.0, None, keras.optimizers.Adam, 2e-4, 0.5),
+    "sngan": ("hinge", 5, 0.0, 0.0, None, keras.optimizers.Adam, 1e-4, 0.5),
+    "r1_gan": (
+        "non_saturating",
+        1,
+        0.0,
+        10.0,
+        None,
+        keras.optimizers.RMSprop,
+        1e-4,
+        None,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", recipes.NAMES)
+def test_paper_settings(name):
+    loss, d_steps, gp, r1, clip, opt_class, lr, beta_1 = EXPECTED[name]
+    gan = recipes.get(name)("ring", seed=0)
+    assert gan.loss_family.name == loss and gan.d_steps == d_steps
+    assert gan.gradient_penalty_weight == gp and gan.r1_weight == r1
+    assert gan.clip_value == clip
+    for opt in (gan.d_optimizer, gan.g_optimizer):
+        assert type(opt) is opt_class
+        assert float(opt.learning_rate) == pytest.approx(lr)
+        if beta_1 is not None:
+            assert float(opt.beta_1) == pytest.approx(beta_1)
+    assert gan.d_optimizer is not gan.g_optimizer
+
+
+def _layer_types(model):
+    return {type(layer).__name__ for layer in model._flatten_layers()}
+
+
+@pytest.mark.parametrize("name", recipes.NAMES)
+def test_image_discriminator_normalization(name):
+    gan = recipes.get(name)((32, 32, 1), seed=0)
+    types = _layer_types(gan.discriminator)
+    assert gan.data_shape == (32, 32, 1) and gan.jit_compile is True
+    if name == "sngan":
+        assert "SpectralNormalization" in types and "BatchNormalization" not in types
+    elif name == "wgan_gp":
+        assert "LayerNormalization" in types and "BatchNormalization" not in types
+    elif name == "r1_gan":
+        assert "BatchNormalization" not in types
+    else:
+        assert "BatchNormalization" in types
+
+
+@pytest.mark.parametrize("name", recipes.NAMES)
+def test_one_training_epoch_runs(name):
+    gan = recipes.get(name)("ring", seed=0)
+    history = gan.fit(tge.data.load("ring", batch_size=64, n=256), epochs=1, verbose=0)
+    assert all(np.isfinite(v[0]) for v in history.history.values())
+
+
+def test_learning_rate_override_and_unknown_name():
+    assert float(
+        recipes.wgan_gp("ring", learning_rate=3e-4).d_optimizer.learning_rate
+    ) == (pytest.approx(3e-4))
+    with pytest.raises(ValueError, match="Received: name='began'"):
+        recipes.get("began")
