@@ -256,6 +256,37 @@ def color(images, *, seed: SeedLike = None):
 _AUGMENTATIONS = {"color": color, "translation": translation, "cutout": cutout}
 
 
+def parse_policy(policy: str) -> list[str]:
+    """Splits and checks a `diff_augment` policy string.
+
+    Args:
+        policy: comma-separated names among `"color"`, `"translation"` and
+            `"cutout"`.
+
+    Returns:
+        The names, in order.
+
+    Example:
+
+    >>> parse_policy("color, cutout")
+    ['color', 'cutout']
+    """
+    if not isinstance(policy, str):
+        raise ValueError(
+            "Expected `policy` to be a string of comma-separated names among "
+            f"{', '.join(map(repr, _AUGMENTATIONS))}. Received: policy={policy!r}"
+        )
+    names = [name.strip() for name in policy.split(",") if name.strip()]
+    unknown = [name for name in names if name not in _AUGMENTATIONS]
+    if unknown:
+        raise ValueError(
+            f"Unknown augmentation {unknown[0]!r} in `policy`; valid names are "
+            f"{', '.join(map(repr, _AUGMENTATIONS))}, separated by commas. "
+            f"Received: policy={policy!r}"
+        )
+    return names
+
+
 def diff_augment(
     images,
     policy: str = "color,translation,cutout",
@@ -294,19 +325,7 @@ def diff_augment(
     >>> tuple(diff_augment(images, "translation,cutout", seed=0).shape)
     (4, 32, 32, 3)
     """
-    if not isinstance(policy, str):
-        raise ValueError(
-            "Expected `policy` to be a string of comma-separated names among "
-            f"{', '.join(map(repr, _AUGMENTATIONS))}. Received: policy={policy!r}"
-        )
-    names = [name.strip() for name in policy.split(",") if name.strip()]
-    unknown = [name for name in names if name not in _AUGMENTATIONS]
-    if unknown:
-        raise ValueError(
-            f"Unknown augmentation {unknown[0]!r} in `policy`; valid names are "
-            f"{', '.join(map(repr, _AUGMENTATIONS))}, separated by commas. "
-            f"Received: policy={policy!r}"
-        )
+    names = parse_policy(policy)
     images = _images(images)
     for name, name_seed in zip(names, _split_seed(seed, len(names))):
         if name == "color":

@@ -250,3 +250,43 @@ def test_ema_generator_is_saved_and_used_after_loading(tmp_path):
 def test_bad_ema_decay(decay):
     with pytest.raises(ValueError, match="ema_decay"):
         compiled(ema_decay=decay)
+
+
+def image_gan(**kwargs):
+    gan = tge.GAN(
+        tge.networks.mlp_generator(LATENT, (8, 8, 1), hidden_units=(8,)),
+        tge.networks.mlp_discriminator((8, 8, 1), hidden_units=(8,)),
+        LATENT,
+        seed=1,
+    )
+    gan.compile(keras.optimizers.SGD(0.0), keras.optimizers.SGD(0.0), **kwargs)
+    return gan
+
+
+def test_augment_transforms_what_the_discriminator_sees_in_training():
+    images = np.random.default_rng(0).uniform(-1, 1, (16, 8, 8, 1)).astype("float32")
+    plain = image_gan(jit_compile=False)
+    augmented = image_gan(augment="translation,cutout", jit_compile=False)
+    augmented.set_weights(plain.get_weights())
+    h_plain = plain.fit(images, batch_size=16, epochs=1, verbose=0, shuffle=False)
+    h_aug = augmented.fit(images, batch_size=16, epochs=1, verbose=0, shuffle=False)
+    # Same weights (lr 0) and the real batch: only the augmentation differs.
+    assert h_aug.history["real_score"][0] != pytest.approx(
+        h_plain.history["real_score"][0], abs=1e-6
+    )
+    # Evaluation sees the images as they are.
+    e_plain = plain.evaluate(images, batch_size=16, verbose=0, return_dict=True)
+    e_aug = augmented.evaluate(images, batch_size=16, verbose=0, return_dict=True)
+    assert e_aug["real_score"] == pytest.approx(e_plain["real_score"], rel=1e-6)
+
+
+def test_augment_options_are_checked_and_saved(tmp_path):
+    with pytest.raises(ValueError, match="Received: policy='zoom'"):
+        image_gan(augment="zoom")
+    with pytest.raises(ValueError, match=r"images.*Received: augment='color'"):
+        compiled(augment="color")
+    gan = image_gan(augment="color,translation")
+    gan.save(tmp_path / "aug.keras")
+    assert (
+        keras.models.load_model(tmp_path / "aug.keras").augment == "color,translation"
+    )

@@ -9,6 +9,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
+from tfgan_edu import augment as augment_module
 from tfgan_edu import losses as losses_module
 from tfgan_edu import penalties
 
@@ -123,6 +124,7 @@ class GAN(keras.Model):
         instance_noise=0.0,
         instance_noise_steps=None,
         ema_decay=None,
+        augment=None,
         **kwargs,
     ):
         """Configures the game: optimizers, loss, `d_steps` and regularizers.
@@ -168,6 +170,13 @@ class GAN(keras.Model):
                 Yazici et al. 2019). `generate`, `sampling_generator` and the
                 saved model then sample with the averaged weights, which are
                 usually smoother and better. Typical: 0.999. Default `None`.
+            augment: differentiable augmentation of everything the
+                discriminator sees in training, real and fake alike
+                (DiffAugment, Zhao et al. 2020): a policy string of
+                `tfgan_edu.augment.diff_augment` such as
+                `"color,translation,cutout"`, for image data. The generator
+                learns through it; the penalties are taken on un-augmented
+                samples. Default `None` (off).
             **kwargs: `jit_compile` (default `"auto"`), `run_eagerly`,
                 `steps_per_execution`, as in `keras.Model.compile`.
         """
@@ -226,6 +235,14 @@ class GAN(keras.Model):
                 raise ValueError(
                     f"Expected `ema_decay` in (0, 1), or None. Received: ema_decay={ema_decay!r}"
                 )
+        if augment:
+            if len(self.data_shape) != 3:
+                raise ValueError(
+                    "`augment` transforms images (batch, height, width, channels); "
+                    f"this GAN's samples have shape {self.data_shape}. "
+                    f"Received: augment={augment!r}"
+                )
+            augment_module.parse_policy(augment)
         d_optimizer = keras.optimizers.get(d_optimizer)
         g_optimizer = keras.optimizers.get(g_optimizer)
         if d_optimizer is None or g_optimizer is None:
@@ -264,6 +281,7 @@ class GAN(keras.Model):
             None if instance_noise_steps is None else int(instance_noise_steps)
         )
         self.ema_decay = ema_decay
+        self.augment = augment or None
         # Create the optimizer state now, inside the model's strategy scope,
         # so that a reloaded model can restore it and MirroredStrategy
         # mirrors it.
@@ -416,6 +434,8 @@ class GAN(keras.Model):
         return self.generator(z, training=training)
 
     def _discriminate(self, x, labels, training):
+        if training and self.augment:
+            x = augment_module.diff_augment(x, self.augment, seed=self.seed_generator)
         if training and self.instance_noise:
             noise = keras.random.normal(ops.shape(x), seed=self.seed_generator)
             x = x + self.instance_noise_sigma() * noise
@@ -571,6 +591,7 @@ class GAN(keras.Model):
             "instance_noise": self.instance_noise,
             "instance_noise_steps": self.instance_noise_steps,
             "ema_decay": self.ema_decay,
+            "augment": self.augment,
             **self._compile_kwargs,
         }
 
