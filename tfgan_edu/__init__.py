@@ -48,11 +48,13 @@ from tfgan_edu import (  # noqa: E402
     recipes,
     viz,
 )
-from tfgan_edu.models import GAN  # noqa: E402
+from tfgan_edu.models import ACGAN, GAN, ConditionalGAN  # noqa: E402
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ACGAN",
+    "ConditionalGAN",
     "GAN",
     "augment",
     "callbacks",

@@ -70,6 +70,15 @@ class SampleGrid(keras.callbacks.Callback):
         self.paths: list[Path] = []
         self._z: np.ndarray | None = None
 
+    def _generator_inputs(self):
+        """The fixed noise, with class labels `0, 1, ..., K-1, 0, ...` for a
+        conditional model (one with `num_classes`), one class per column."""
+        num_classes = getattr(self.model, "num_classes", None)
+        if num_classes is None:
+            return self._z
+        labels = (np.arange(self.n) % int(num_classes)).astype("int32")
+        return [self._z, labels]
+
     def on_train_begin(self, logs: dict | None = None) -> None:
         latent_dim = getattr(self.model, "latent_dim", None)
         if not hasattr(self.model, "generator") or latent_dim is None:
@@ -99,7 +108,7 @@ class SampleGrid(keras.callbacks.Callback):
             self.on_train_begin()
         samples = keras.ops.convert_to_numpy(
             getattr(self.model, "sampling_generator", self.model.generator)(
-                self._z, training=False
+                self._generator_inputs(), training=False
             )
         )
         title = f"epoch {epoch + 1}"

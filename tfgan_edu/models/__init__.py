@@ -1,5 +1,6 @@
 """Models: one module per family, each a subclassed `keras.Model`."""
 
+from tfgan_edu.models.conditional_gan import ACGAN, ConditionalGAN
 from tfgan_edu.models.gan import GAN
 
-__all__ = ["GAN"]
+__all__ = ["ACGAN", "GAN", "ConditionalGAN"]

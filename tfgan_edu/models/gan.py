@@ -342,21 +342,19 @@ class GAN(keras.Model):
         Returns:
             A float32 NumPy array of shape `(n, *data_shape)`.
         """
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-            raise ValueError(
-                f"Expected `n` to be a positive integer. Received: n={n!r}"
-            )
-        if batch_size < 1:
-            raise ValueError(
-                f"Expected `batch_size` >= 1. Received: batch_size={batch_size!r}"
-            )
+        return self._sample(n, None, seed, batch_size)
+
+    def _sample(self, n, labels, seed, batch_size):
+        """`n` samples of `sampling_generator`, in batches, from seeded noise."""
+        check_sample_count(n, batch_size)
         z = np.random.default_rng(seed).standard_normal((n, self.latent_dim))
         z = z.astype("float32")
         generator = self.sampling_generator
-        batches = [
-            ops.convert_to_numpy(generator(z[i : i + batch_size], training=False))
-            for i in range(0, n, batch_size)
-        ]
+        batches = []
+        for i in range(0, n, batch_size):
+            batch_labels = None if labels is None else labels[i : i + batch_size]
+            inputs = self._generator_inputs(z[i : i + batch_size], batch_labels)
+            batches.append(ops.convert_to_numpy(generator(inputs, training=False)))
         return np.concatenate(batches, axis=0).astype("float32")
 
     # ------------------------------------------------------------ training
@@ -430,16 +428,23 @@ class GAN(keras.Model):
         """Returns `(real_samples, labels)` of a batch; labels are None here."""
         return _real_samples(data, self.data_shape), None
 
+    def _generator_inputs(self, z, labels):
+        return z
+
     def _generate(self, z, labels, training):
-        return self.generator(z, training=training)
+        return self.generator(self._generator_inputs(z, labels), training=training)
 
     def _discriminate(self, x, labels, training):
+        return self.discriminator(self._training_view(x, training), training=training)
+
+    def _training_view(self, x, training):
+        """What D sees of `x`: augmented and noised while training, if asked."""
         if training and self.augment:
             x = augment_module.diff_augment(x, self.augment, seed=self.seed_generator)
         if training and self.instance_noise:
             noise = keras.random.normal(ops.shape(x), seed=self.seed_generator)
             x = x + self.instance_noise_sigma() * noise
-        return self.discriminator(x, training=training)
+        return x
 
     def _discriminator_loss(self, real_out, fake_out, labels):
         if self.label_smoothing:
@@ -667,6 +672,16 @@ def _check_networks(generator, discriminator, latent_dim):
             f"{getattr(logits, 'shape', type(logits).__name__)}"
         )
     return data_shape
+
+
+def check_sample_count(n, batch_size):
+    """Checks `generate`'s `n` and `batch_size` arguments."""
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"Expected `n` to be a positive integer. Received: n={n!r}")
+    if batch_size < 1:
+        raise ValueError(
+            f"Expected `batch_size` >= 1. Received: batch_size={batch_size!r}"
+        )
 
 
 def _non_negative(name, value):

@@ -4,6 +4,13 @@ Every builder returns a built, named functional model with an `Input` layer.
 Discriminators return raw logits of shape `(batch, 1)` (no sigmoid).
 """
 
+from tfgan_edu.networks.conditional import (
+    acgan_discriminator,
+    conditional_dcgan_discriminator,
+    conditional_dcgan_generator,
+    conditional_mlp_discriminator,
+    conditional_mlp_generator,
+)
 from tfgan_edu.networks.dcgan import (
     SUPPORTED_IMAGE_SHAPES,
     dcgan_discriminator,
@@ -13,6 +20,11 @@ from tfgan_edu.networks.mlp import mlp_discriminator, mlp_generator
 
 __all__ = [
     "SUPPORTED_IMAGE_SHAPES",
+    "acgan_discriminator",
+    "conditional_dcgan_discriminator",
+    "conditional_dcgan_generator",
+    "conditional_mlp_discriminator",
+    "conditional_mlp_generator",
     "dcgan_discriminator",
     "dcgan_generator",
     "mlp_discriminator",
