@@ -30,9 +30,9 @@ from collections.abc import Sequence
 import keras
 
 from tfgan_edu.networks.dcgan import (
-    _BN_MOMENTUM,
     _NORMALIZATIONS,
     _check_image_shape,
+    _dcgan_features,
     _init,
     dcgan_generator,
 )
@@ -112,39 +112,6 @@ def _check_normalization(normalization: str | None, spectral_norm: bool) -> None
             "`spectral_norm=True`. Received: normalization='batch', "
             "spectral_norm=True"
         )
-
-
-def _dcgan_features(
-    x: keras.KerasTensor,
-    base_filters: int,
-    n_down: int,
-    normalization: str | None,
-    spectral_norm: bool,
-) -> keras.KerasTensor:
-    """The convolutions of `dcgan_discriminator`, flattened: `phi(x)`, `(B, F)`."""
-    filters = base_filters
-    for i in range(1, n_down + 1):
-        normalize = i > 1 and normalization is not None
-        # (B, h, w, c) -> (B, h / 2, w / 2, filters)
-        conv = keras.layers.Conv2D(
-            filters,
-            4,
-            strides=2,
-            padding="same",
-            use_bias=not normalize,
-            kernel_initializer=_init(),
-            name=f"down_{i}_conv",
-        )
-        x = _spectral_normalized(conv, spectral_norm)(x)
-        if normalize and normalization == "batch":
-            x = keras.layers.BatchNormalization(
-                momentum=_BN_MOMENTUM, name=f"down_{i}_bn"
-            )(x)
-        elif normalize:
-            x = keras.layers.LayerNormalization(axis=(1, 2, 3), name=f"down_{i}_ln")(x)
-        x = keras.layers.LeakyReLU(negative_slope=0.2, name=f"down_{i}_lrelu")(x)
-        filters *= 2
-    return keras.layers.Flatten(name="flatten")(x)
 
 
 # --------------------------------------------------------------------- MLP

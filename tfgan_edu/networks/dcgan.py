@@ -141,6 +141,39 @@ def dcgan_generator(
     return keras.Model(z, images, name=name)
 
 
+def _dcgan_features(
+    x: keras.KerasTensor,
+    base_filters: int,
+    n_down: int,
+    normalization: str | None,
+    spectral_norm: bool,
+) -> keras.KerasTensor:
+    """The convolutions of `dcgan_discriminator`, flattened: `phi(x)`, `(B, F)`."""
+    filters = base_filters
+    for i in range(1, n_down + 1):
+        normalize = i > 1 and normalization is not None
+        # (B, h, w, c) -> (B, h / 2, w / 2, filters)
+        conv = keras.layers.Conv2D(
+            filters,
+            4,
+            strides=2,
+            padding="same",
+            use_bias=not normalize,
+            kernel_initializer=_init(),
+            name=f"down_{i}_conv",
+        )
+        x = _spectral_normalized(conv, spectral_norm)(x)
+        if normalize and normalization == "batch":
+            x = keras.layers.BatchNormalization(
+                momentum=_BN_MOMENTUM, name=f"down_{i}_bn"
+            )(x)
+        elif normalize:
+            x = keras.layers.LayerNormalization(axis=(1, 2, 3), name=f"down_{i}_ln")(x)
+        x = keras.layers.LeakyReLU(negative_slope=0.2, name=f"down_{i}_lrelu")(x)
+        filters *= 2
+    return keras.layers.Flatten(name="flatten")(x)
+
+
 def dcgan_discriminator(
     image_shape: Sequence[int] = (32, 32, 1),
     *,
@@ -228,29 +261,7 @@ def dcgan_discriminator(
 
     images = keras.Input(shape=image_shape, name="images")
     x = images
-    filters = base_filters
-    for i in range(1, n_down + 1):
-        normalize = i > 1 and normalization is not None
-        # (B, h, w, c) -> (B, h / 2, w / 2, filters)
-        conv = keras.layers.Conv2D(
-            filters,
-            4,
-            strides=2,
-            padding="same",
-            use_bias=not normalize,
-            kernel_initializer=_init(),
-            name=f"down_{i}_conv",
-        )
-        x = _spectral_normalized(conv, spectral_norm)(x)
-        if normalize and normalization == "batch":
-            x = keras.layers.BatchNormalization(
-                momentum=_BN_MOMENTUM, name=f"down_{i}_bn"
-            )(x)
-        elif normalize:
-            x = keras.layers.LayerNormalization(axis=(1, 2, 3), name=f"down_{i}_ln")(x)
-        x = keras.layers.LeakyReLU(negative_slope=0.2, name=f"down_{i}_lrelu")(x)
-        filters *= 2
-    x = keras.layers.Flatten(name="flatten")(x)
+    x = _dcgan_features(x, base_filters, n_down, normalization, spectral_norm)
     logit = keras.layers.Dense(1, kernel_initializer=_init(), name="logit")
     logits = _spectral_normalized(logit, spectral_norm)(x)
     return keras.Model(images, logits, name=name)
