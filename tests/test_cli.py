@@ -43,6 +43,15 @@ def test_train_command(tmp_path, capsys):
     }
 
 
+def test_train_a_recipe(tmp_path, capsys):
+    out = tmp_path / "wgan_gp"
+    args = ["train", "--recipe", "wgan_gp", "--data", "ring", "--epochs", "1"]
+    assert cli.main([*args, "--out", str(out), "--quiet"]) == 0
+    assert "the wgan_gp recipe" in capsys.readouterr().out
+    history = json.loads((out / "history.json").read_text())
+    assert "gp" in history  # the recipe's gradient penalty was on
+
+
 def test_bad_arguments_exit_with_usage(capsys):
     with pytest.raises(SystemExit) as exc:
         cli.main(["train", "--loss", "vanilla"])

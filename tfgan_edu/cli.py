@@ -22,6 +22,7 @@ DEMO_RUNS = (
 
 def _parser() -> argparse.ArgumentParser:
     from tfgan_edu.recipes import DATA_SHAPES
+    from tfgan_edu.recipes import NAMES as RECIPES
 
     parser = argparse.ArgumentParser(
         prog="tfgan-edu",
@@ -32,6 +33,12 @@ def _parser() -> argparse.ArgumentParser:
     train = sub.add_parser("train", help="train one GAN and write its report")
     train.add_argument("--data", default="ring", choices=sorted(DATA_SHAPES))
     train.add_argument("--loss", default="non_saturating", choices=sorted(FAMILIES))
+    train.add_argument(
+        "--recipe",
+        default=None,
+        choices=RECIPES,
+        help="train a named recipe (its loss and settings) instead of the default GAN",
+    )
     train.add_argument("--epochs", type=int, default=30)
     train.add_argument("--out", default="tfgan_edu_runs/run", help="output folder")
     train.add_argument("--batch-size", type=int, default=None)
@@ -63,10 +70,12 @@ def _report(result, out) -> None:
 def _train(args) -> int:
     from tfgan_edu.experiments import train
 
-    print(f"Training a {args.loss} GAN on {args.data} for {args.epochs} epochs...")
+    what = f"the {args.recipe} recipe" if args.recipe else f"a {args.loss} GAN"
+    print(f"Training {what} on {args.data} for {args.epochs} epochs...")
     result = train(
         args.data,
         loss=args.loss,
+        recipe=args.recipe,
         epochs=args.epochs,
         out_dir=args.out,
         batch_size=args.batch_size,

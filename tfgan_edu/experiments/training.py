@@ -170,6 +170,7 @@ def train(
     data: str = "ring",
     *,
     loss: str = "non_saturating",
+    recipe: str | None = None,
     epochs: int = 20,
     out_dir: str | os.PathLike = "tfgan_edu_runs/run",
     batch_size: int | None = None,
@@ -191,6 +192,9 @@ def train(
     Args:
         data: dataset name for `tfgan_edu.data.load`. Defaults to `"ring"`.
         loss: loss family. Defaults to `"non_saturating"`.
+        recipe: train a `tfgan_edu.recipes` model (`"wgan_gp"`, ...) instead
+            of the default GAN; `loss` and `d_steps` then come from the
+            recipe, and `learning_rate` overrides the recipe's when given.
         epochs: passes over the data. Defaults to 20.
         out_dir: output folder, created if missing.
         batch_size: defaults to 128 for 2-D data and 64 for images.
@@ -215,14 +219,18 @@ def train(
     batch_size = batch_size or settings.batch_size
     load_kwargs = {"n": n} if n is not None and data in toy2d.NAMES else {}
     dataset = data_module.load(data, batch_size=batch_size, seed=seed, **load_kwargs)
-    gan = default_gan(
-        data,
-        loss=loss,
-        latent_dim=latent_dim,
-        learning_rate=learning_rate,
-        d_steps=d_steps,
-        seed=seed,
-    )
+    if recipe is not None:
+        overrides = {} if learning_rate is None else {"learning_rate": learning_rate}
+        gan = recipes.get(recipe)(data, latent_dim=latent_dim, seed=seed, **overrides)
+    else:
+        gan = default_gan(
+            data,
+            loss=loss,
+            latent_dim=latent_dim,
+            learning_rate=learning_rate,
+            d_steps=d_steps,
+            seed=seed,
+        )
 
     two_d = gan.data_shape == (2,)
     real = toy2d.sample(data, 1000, seed=seed + 1) if data in toy2d.NAMES else None
