@@ -377,13 +377,18 @@ class TestACGAN:
             for b, w in zip(before, gan.discriminator.weights)
         )
 
-    def test_gradient_penalties_are_refused(self):
-        with pytest.raises(
-            ValueError, match=r"ACGAN.*Received: gradient_penalty_weight=10"
-        ):
-            compiled(tiny_acgan(), loss="wasserstein", gradient_penalty_weight=10)
-        with pytest.raises(ValueError, match="r1_weight=1"):
-            compiled(tiny_acgan(), r1_weight=1)
+    def test_gradient_penalty_on_the_adversarial_head(self):
+        gan = compiled(
+            tiny_acgan(), lr=0.0, loss="wasserstein", gradient_penalty_weight=10
+        )
+        x, y = labelled()
+        seeds = keras.random.SeedGenerator(gan.seed)  # the GAN's draws: z, then eps
+        z = keras.random.normal((16, LATENT), seed=seeds)
+        fake = gan.generator([z, keras.ops.convert_to_tensor(y)])
+        adversarial = lambda t, training: gan.discriminator(t, training=training)[0]  # noqa: E731
+        expected = tge.penalties.gradient_penalty(adversarial, x, fake, seed=seeds)
+        history = gan.fit(x, y, batch_size=16, epochs=1, verbose=0, shuffle=False)
+        assert history.history["gp"][0] == pytest.approx(float(expected), rel=1e-5)
 
     def test_discriminator_without_a_class_head(self):
         G = nets.conditional_mlp_generator(LATENT, 4, (2,), hidden_units=(16,))

@@ -327,35 +327,13 @@ class ACGAN(ConditionalGAN):
             name="real_class_accuracy"
         )
 
-    def compile(
-        self,
-        d_optimizer,
-        g_optimizer,
-        loss="non_saturating",
-        d_steps=1,
-        *,
-        gradient_penalty_weight=0.0,
-        r1_weight=0.0,
-        **kwargs,
-    ):
-        """Configures the game as `GAN.compile`, without gradient penalties.
+    def _penalty_critic(self):
+        # Gradient penalties constrain the adversarial head only.
+        return lambda x, training: self.discriminator(x, training=training)[0]
 
-        Raises:
-            ValueError: for `gradient_penalty_weight` or `r1_weight` > 0:
-                the penalties would differentiate both heads of the
-                discriminator, and should see only the adversarial logit.
-        """
-        if gradient_penalty_weight or r1_weight:
-            raise ValueError(
-                "ACGAN does not support gradient penalties: its discriminator "
-                "has two heads, and the penalty should differentiate the "
-                "adversarial logit alone. Use spectral normalization "
-                "(`acgan_discriminator(..., spectral_norm=True)`) to regularize "
-                "it instead. Received: "
-                f"gradient_penalty_weight={gradient_penalty_weight!r}, "
-                f"r1_weight={r1_weight!r}"
-            )
-        super().compile(d_optimizer, g_optimizer, loss, d_steps, **kwargs)
+    def _d_penalties(self, real, fake, labels):
+        # The discriminator sees images alone; the labels feed its class head.
+        return super()._d_penalties(real, fake, None)
 
     @property
     def metrics(self):

@@ -473,6 +473,10 @@ class GAN(keras.Model):
     def _generator_loss(self, fake_out, labels):
         return self.loss_family.generator_loss(fake_out)
 
+    def _penalty_critic(self):
+        """What the penalties differentiate: the discriminator's logit."""
+        return self.discriminator
+
     def _d_penalties(self, real, fake, labels):
         """The weighted regularizers of the discriminator loss (0 when off).
 
@@ -480,14 +484,15 @@ class GAN(keras.Model):
         with respect to its weights; their unweighted values go to `History`.
         """
         total = 0.0
+        critic = self._penalty_critic()
         if self.gradient_penalty_weight:
             gp = penalties.gradient_penalty(
-                self.discriminator, real, fake, seed=self.seed_generator, labels=labels
+                critic, real, fake, seed=self.seed_generator, labels=labels
             )
             self.gp_tracker.update_state(gp, sample_weight=_batch_weight(real))
             total += self.gradient_penalty_weight * gp
         if self.r1_weight:
-            r1 = penalties.r1_penalty(self.discriminator, real, labels=labels)
+            r1 = penalties.r1_penalty(critic, real, labels=labels)
             self.r1_tracker.update_state(r1, sample_weight=_batch_weight(real))
             total += 0.5 * self.r1_weight * r1
         return total
