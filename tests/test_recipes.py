@@ -7,13 +7,14 @@ import pytest
 import tfgan_edu as tge
 from tfgan_edu import recipes
 
-# name -> (loss, d_steps, gp weight, r1 weight, clip, optimizer class, lr, beta_1)
+# name -> (loss, d_steps, gp weight, r1 weight, clip, optimizer class, lr, beta_1);
+# lr is the 2-D rate (`recipes.VECTOR_LEARNING_RATES`): these are built on "ring".
 EXPECTED = {
-    "dcgan": ("non_saturating", 1, 0.0, 0.0, None, keras.optimizers.Adam, 2e-4, 0.5),
-    "wgan": ("wasserstein", 5, 0.0, 0.0, 0.01, keras.optimizers.RMSprop, 5e-5, None),
-    "wgan_gp": ("wasserstein", 5, 10.0, 0.0, None, keras.optimizers.Adam, 1e-4, 0.0),
-    "lsgan": ("least_squares", 1, 0.0, 0.0, None, keras.optimizers.Adam, 2e-4, 0.5),
-    "sngan": ("hinge", 5, 0.0, 0.0, None, keras.optimizers.Adam, 1e-4, 0.5),
+    "dcgan": ("non_saturating", 1, 0.0, 0.0, None, keras.optimizers.Adam, 1e-3, 0.5),
+    "wgan": ("wasserstein", 5, 0.0, 0.0, 0.1, keras.optimizers.RMSprop, 5e-4, None),
+    "wgan_gp": ("wasserstein", 5, 10.0, 0.0, None, keras.optimizers.Adam, 1e-3, 0.0),
+    "lsgan": ("least_squares", 1, 0.0, 0.0, None, keras.optimizers.Adam, 2e-3, 0.5),
+    "sngan": ("hinge", 5, 0.0, 0.0, None, keras.optimizers.Adam, 1e-3, 0.5),
     "r1_gan": (
         "non_saturating",
         1,
@@ -21,7 +22,7 @@ EXPECTED = {
         10.0,
         None,
         keras.optimizers.RMSprop,
-        1e-4,
+        1e-3,
         None,
     ),
 }
@@ -74,3 +75,23 @@ def test_learning_rate_override_and_unknown_name():
     ) == (pytest.approx(3e-4))
     with pytest.raises(ValueError, match="Received: name='began'"):
         recipes.get("began")
+
+
+# The papers' settings, which the recipes use on images: (lr, clip).
+PAPER_IMAGE_SETTINGS = {
+    "dcgan": (2e-4, None),
+    "wgan": (5e-5, 0.01),
+    "wgan_gp": (1e-4, None),
+    "lsgan": (2e-4, None),
+    "sngan": (1e-4, None),
+    "r1_gan": (1e-4, None),
+}
+
+
+@pytest.mark.parametrize("name", recipes.NAMES)
+def test_papers_learning_rates_on_images(name):
+    lr, clip = PAPER_IMAGE_SETTINGS[name]
+    gan = recipes.get(name)((32, 32, 1), seed=0)
+    assert float(gan.d_optimizer.learning_rate) == pytest.approx(lr)
+    assert float(gan.g_optimizer.learning_rate) == pytest.approx(lr)
+    assert gan.clip_value == clip
