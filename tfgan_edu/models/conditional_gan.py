@@ -21,6 +21,7 @@ from tfgan_edu.models.gan import (
     _non_negative,
     _real_samples,
     _shape_str,
+    check_positive_int,
     check_sample_count,
 )
 
@@ -80,15 +81,7 @@ class ConditionalGAN(GAN):
     def __init__(
         self, generator, discriminator, latent_dim, num_classes, seed=None, **kwargs
     ):
-        if (
-            isinstance(num_classes, bool)
-            or not isinstance(num_classes, (int, np.integer))
-            or num_classes < 1
-        ):
-            raise ValueError(
-                "Expected `num_classes` to be a positive integer. "
-                f"Received: num_classes={num_classes!r}"
-            )
+        check_positive_int("num_classes", num_classes)
         # Set before GAN.__init__, whose network check needs it.
         self.num_classes = int(num_classes)
         super().__init__(generator, discriminator, latent_dim, seed=seed, **kwargs)

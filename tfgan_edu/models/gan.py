@@ -71,15 +71,7 @@ class GAN(keras.Model):
 
     def __init__(self, generator, discriminator, latent_dim, seed=None, **kwargs):
         super().__init__(**kwargs)
-        if (
-            isinstance(latent_dim, bool)
-            or not isinstance(latent_dim, (int, np.integer))
-            or latent_dim < 1
-        ):
-            raise ValueError(
-                "Expected `latent_dim` to be a positive integer. "
-                f"Received: latent_dim={latent_dim!r}"
-            )
+        check_positive_int("latent_dim", latent_dim)
         for label, net in (("generator", generator), ("discriminator", discriminator)):
             if not isinstance(net, keras.layers.Layer):
                 raise TypeError(
@@ -189,14 +181,7 @@ class GAN(keras.Model):
                 f"Received unexpected arguments: {unknown}"
             )
         family = losses_module.get(loss)
-        if isinstance(d_steps, bool) or not isinstance(d_steps, (int, np.integer)):
-            raise ValueError(
-                f"Expected `d_steps` to be an integer >= 1. Received: d_steps={d_steps!r}"
-            )
-        if d_steps < 1:
-            raise ValueError(
-                f"Expected `d_steps` to be an integer >= 1. Received: d_steps={d_steps}"
-            )
+        check_positive_int("d_steps", d_steps)
         gradient_penalty_weight = _non_negative(
             "gradient_penalty_weight", gradient_penalty_weight
         )
@@ -220,15 +205,8 @@ class GAN(keras.Model):
                 f"loss={family.name!r}, label_smoothing={label_smoothing}"
             )
         instance_noise = _non_negative("instance_noise", instance_noise)
-        if instance_noise_steps is not None and (
-            isinstance(instance_noise_steps, bool)
-            or not isinstance(instance_noise_steps, (int, np.integer))
-            or instance_noise_steps < 1
-        ):
-            raise ValueError(
-                "Expected `instance_noise_steps` to be a positive integer or None. "
-                f"Received: instance_noise_steps={instance_noise_steps!r}"
-            )
+        if instance_noise_steps is not None:
+            check_positive_int("instance_noise_steps", instance_noise_steps, " or None")
         if ema_decay is not None:
             ema_decay = _non_negative("ema_decay", ema_decay)
             if not 0 < ema_decay < 1:
@@ -679,10 +657,18 @@ def _check_networks(generator, discriminator, latent_dim):
     return data_shape
 
 
+def check_positive_int(name, value, alternative=""):
+    """Raises a ValueError unless `value` is an int >= 1 (bools rejected)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(
+            f"Expected `{name}` to be a positive integer{alternative}. "
+            f"Received: {name}={value!r}"
+        )
+
+
 def check_sample_count(n, batch_size):
     """Checks `generate`'s `n` and `batch_size` arguments."""
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"Expected `n` to be a positive integer. Received: n={n!r}")
+    check_positive_int("n", n)
     if batch_size < 1:
         raise ValueError(
             f"Expected `batch_size` >= 1. Received: batch_size={batch_size!r}"
