@@ -202,3 +202,22 @@ def test_one_sided_label_smoothing(name):
     assert float(d_fn(real, fake, label_smoothing=a)) == pytest.approx(
         keras_value, rel=1e-5
     )
+
+
+def test_auxiliary_classifier_loss_against_a_float64_log_softmax():
+    rng = np.random.default_rng(0)
+    logits = rng.normal(scale=3.0, size=(6, 4))
+    labels = rng.integers(0, 4, size=6)
+    log_probs = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    expected = -np.mean(log_probs[np.arange(6), labels])
+    got = float(losses.auxiliary_classifier_loss(logits.astype("float32"), labels))
+    np.testing.assert_allclose(got, expected, rtol=1e-5)
+    # Confident and right: ~0; uniform logits: log K.
+    confident = 50.0 * np.eye(4, dtype="float32")
+    assert float(losses.auxiliary_classifier_loss(confident, np.arange(4))) < 1e-6
+    uniform = np.zeros((3, 4), "float32")
+    np.testing.assert_allclose(
+        float(losses.auxiliary_classifier_loss(uniform, [0, 1, 2])),
+        np.log(4),
+        rtol=1e-6,
+    )

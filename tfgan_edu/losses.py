@@ -272,6 +272,37 @@ def hinge_discriminator_loss(real_logits, fake_logits):
     return ops.mean(ops.relu(1.0 - r)) + ops.mean(ops.relu(1.0 + f))
 
 
+# --- auxiliary classifier (Odena, Olah & Shlens 2017) ----------------------
+
+
+@_register
+def auxiliary_classifier_loss(class_logits, labels):
+    """AC-GAN's class loss: mean softmax cross-entropy of the class head.
+
+    `mean_i(log sum_k exp(c_ik) - c_{i, y_i})` for class logits `c` of
+    shape `(B, K)` and integer labels `y` of shape `(B,)`. `tge.ACGAN` adds
+    it, weighted, to both players' losses: D learns to classify real and
+    fake samples, G to make fakes of the requested class.
+
+    Args:
+        class_logits: class scores of shape `(B, K)`, before the softmax.
+        labels: integer class indices of shape `(B,)`.
+
+    Returns:
+        A scalar float32 tensor.
+
+    Example:
+
+    >>> round(float(auxiliary_classifier_loss([[0.0, 0.0]], [1])), 6)  # log 2
+    0.693147
+    """
+    return ops.mean(
+        ops.sparse_categorical_crossentropy(
+            labels, _logits(class_logits), from_logits=True
+        )
+    )
+
+
 # --- families -------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
+from tfgan_edu.losses import auxiliary_classifier_loss
 from tfgan_edu.models.gan import (
     GAN,
     _batch_weight,
@@ -23,6 +24,7 @@ from tfgan_edu.models.gan import (
     _shape_str,
     check_positive_int,
     check_sample_count,
+    drop_missing,
 )
 
 
@@ -363,12 +365,13 @@ class ACGAN(ConditionalGAN):
 
     def _discriminator_loss(self, real_out, fake_out, labels):
         adversarial = super()._discriminator_loss(real_out[0], fake_out[0], labels)
-        aux = _class_loss(real_out[1], labels) + _class_loss(fake_out[1], labels)
-        return adversarial + self.aux_weight * aux
+        real_aux = auxiliary_classifier_loss(real_out[1], labels)
+        fake_aux = auxiliary_classifier_loss(fake_out[1], labels)
+        return adversarial + self.aux_weight * (real_aux + fake_aux)
 
     def _generator_loss(self, fake_out, labels):
         adversarial = super()._generator_loss(fake_out[0], labels)
-        aux = _class_loss(fake_out[1], labels)
+        aux = auxiliary_classifier_loss(fake_out[1], labels)
         # Tracked here: `_update_metrics` sees the fakes of the D step, not
         # those the generator was updated on.
         self.g_aux_loss_tracker.update_state(aux, sample_weight=_batch_weight(labels))
@@ -380,9 +383,8 @@ class ACGAN(ConditionalGAN):
         w = ops.cast(batch_size, "float32")
         real_logits, real_class_logits = real_logits
         fake_logits, fake_class_logits = fake_logits
-        d_aux = _class_loss(real_class_logits, labels) + _class_loss(
-            fake_class_logits, labels
-        )
+        real_aux = auxiliary_classifier_loss(real_class_logits, labels)
+        d_aux = real_aux + auxiliary_classifier_loss(fake_class_logits, labels)
         self.d_aux_loss_tracker.update_state(d_aux, sample_weight=w)
         predicted = ops.cast(ops.argmax(real_class_logits, axis=-1), "int32")
         accuracy = ops.mean(ops.cast(ops.equal(predicted, labels), "float32"))
@@ -398,15 +400,6 @@ class ACGAN(ConditionalGAN):
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _class_loss(class_logits, labels):
-    """Mean sparse softmax cross-entropy of `class_logits` against `labels`."""
-    return ops.mean(
-        ops.sparse_categorical_crossentropy(
-            labels, ops.cast(class_logits, "float32"), from_logits=True
-        )
-    )
 
 
 def _inputs(model):
@@ -433,6 +426,7 @@ def _check_logits(logits, what):
 
 def _split_labelled(batch, model_name):
     """`(samples, labels)` of a batch or an element spec; else a ValueError."""
+    batch = drop_missing(batch)
     if isinstance(batch, (tuple, list)) and len(batch) == 2:
         samples, labels = batch
         if not isinstance(samples, (tuple, list, dict)) and not isinstance(

@@ -747,8 +747,20 @@ def _real_samples(data, data_shape):
     return ops.cast(data, "float32")
 
 
+def drop_missing(batch):
+    """A batch without the `None` entries that Keras packs in.
+
+    `train_on_batch(x)` and `test_on_batch(x)` hand `train_step` the tuple
+    `(x, y, sample_weight)` with `y` and `sample_weight` left `None`.
+    """
+    if isinstance(batch, (tuple, list)):
+        batch = tuple(part for part in batch if part is not None)
+    return batch
+
+
 def _single_element(batch):
     """The one tensor (or `TensorSpec`) of a batch; labels or dicts are errors."""
+    batch = drop_missing(batch)
     if isinstance(batch, (tuple, list)):
         if len(batch) != 1:
             raise _label_error(len(batch))
