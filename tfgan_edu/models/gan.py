@@ -10,10 +10,20 @@ import tensorflow as tf
 from keras import ops
 
 from tfgan_edu import augment as augment_module
+from tfgan_edu import diagnostics as diagnostics_module
 from tfgan_edu import losses as losses_module
 from tfgan_edu import penalties
 
 _COMPILE_KWARGS = ("jit_compile", "run_eagerly", "steps_per_execution")
+
+# The extra `History` entries of `compile(diagnostics=True)`, in order.
+DIAGNOSTICS = (
+    "d_grad_norm",
+    "g_grad_norm",
+    "d_real_accuracy",
+    "d_fake_accuracy",
+    "diversity",
+)
 
 
 @keras.saving.register_keras_serializable(package="tfgan_edu")
@@ -92,6 +102,10 @@ class GAN(keras.Model):
         # Reported only when the penalty is on (see `metrics`).
         self.gp_tracker = keras.metrics.Mean(name="gp")
         self.r1_tracker = keras.metrics.Mean(name="r1")
+        # Reported only with `compile(diagnostics=True)`.
+        self.diagnostic_trackers = [
+            keras.metrics.Mean(name=name) for name in DIAGNOSTICS
+        ]
         # Both networks were built by `_check_networks`; the GAN owns no
         # other weights, so it is built as soon as it exists.
         self.built = True
@@ -117,6 +131,7 @@ class GAN(keras.Model):
         instance_noise_steps=None,
         ema_decay=None,
         augment=None,
+        diagnostics=False,
         **kwargs,
     ):
         """Configures the game: optimizers, loss, `d_steps` and regularizers.
@@ -169,6 +184,17 @@ class GAN(keras.Model):
                 `"color,translation,cutout"`, for image data. The generator
                 learns through it; the penalties are taken on un-augmented
                 samples. Default `None` (off).
+            diagnostics: also report, per epoch in `History` (and so in
+                TensorBoard), the instruments of `tfgan_edu.diagnostics`:
+                `d_grad_norm` and `g_grad_norm` (global L2 norms of each
+                player's gradient, penalties included, averaged over the
+                updates), `d_real_accuracy` and `d_fake_accuracy` (how often
+                D tells real and fake apart, with the decision rule of the
+                loss family: `tfgan_edu.diagnostics.DECISION_THRESHOLDS`)
+                and `diversity` (mean pairwise distance of the fakes over
+                that of the real batch: about 1 when healthy, towards 0 under
+                mode collapse). `evaluate` reports the last three. Off, the
+                step computes nothing extra. Default `False`.
             **kwargs: `jit_compile` (default `"auto"`), `run_eagerly`,
                 `steps_per_execution`, as in `keras.Model.compile`.
         """
@@ -221,6 +247,11 @@ class GAN(keras.Model):
                     f"Received: augment={augment!r}"
                 )
             augment_module.parse_policy(augment)
+        if not isinstance(diagnostics, bool):
+            raise ValueError(
+                "Expected `diagnostics` to be True or False. "
+                f"Received: diagnostics={diagnostics!r}"
+            )
         d_optimizer = keras.optimizers.get(d_optimizer)
         g_optimizer = keras.optimizers.get(g_optimizer)
         if d_optimizer is None or g_optimizer is None:
@@ -260,6 +291,7 @@ class GAN(keras.Model):
         )
         self.ema_decay = ema_decay
         self.augment = augment or None
+        self.diagnostics = diagnostics
         # Create the optimizer state now, inside the model's strategy scope,
         # so that a reloaded model can restore it and MirroredStrategy
         # mirrors it.
@@ -285,6 +317,8 @@ class GAN(keras.Model):
             trackers.append(self.gp_tracker)
         if getattr(self, "r1_weight", 0):
             trackers.append(self.r1_tracker)
+        if getattr(self, "diagnostics", False):
+            trackers.extend(self.diagnostic_trackers)
         return trackers
 
     def fit(self, x=None, y=None, **kwargs):
@@ -360,6 +394,8 @@ class GAN(keras.Model):
             # 5. Update D.
             d_vars = self.discriminator.trainable_variables
             d_grads = tape.gradient(scaled_d_loss, d_vars)
+            if self.diagnostics:  # the gradient of the (unscaled) total loss
+                self._track("d_grad_norm", _gradient_norm(d_grads, weight), real)
             self.d_optimizer.apply_gradients(zip(d_grads, d_vars))
             if self.clip_value is not None:
                 penalties.clip_weights(self.discriminator, self.clip_value)
@@ -373,6 +409,8 @@ class GAN(keras.Model):
             scaled_g_loss = g_loss * weight
         g_vars = self.generator.trainable_variables
         g_grads = tape.gradient(scaled_g_loss, g_vars)
+        if self.diagnostics:
+            self._track("g_grad_norm", _gradient_norm(g_grads, weight), real)
         self.g_optimizer.apply_gradients(zip(g_grads, g_vars))
         if self.ema_decay is not None:
             _update_moving_average(
@@ -380,6 +418,8 @@ class GAN(keras.Model):
             )
 
         self._update_metrics(batch_size, d_loss, g_loss, real_out, fake_out, labels)
+        if self.diagnostics:
+            self._update_diagnostics(real, fake, real_out, fake_out)
         return {m.name: m.result() for m in self.metrics}
 
     def test_step(self, data):
@@ -391,8 +431,12 @@ class GAN(keras.Model):
         d_loss = self._discriminator_loss(real_out, fake_out, labels)
         g_loss = self._generator_loss(fake_out, labels)
         self._update_metrics(batch_size, d_loss, g_loss, real_out, fake_out, labels)
-        # The penalties are training-time regularizers: not evaluated here.
-        trackers = [m for m in self.metrics if m.name not in ("gp", "r1")]
+        if getattr(self, "diagnostics", False):
+            self._update_diagnostics(real, fake, real_out, fake_out)
+        # The penalties are training-time regularizers, and there are no
+        # gradients here: none of them is evaluated.
+        skipped = ("gp", "r1", "d_grad_norm", "g_grad_norm")
+        trackers = [m for m in self.metrics if m.name not in skipped]
         return {m.name: m.result() for m in trackers}
 
     # The pieces of the step that conditional models change. Here: no labels,
@@ -491,6 +535,22 @@ class GAN(keras.Model):
             ops.mean(score(ops.cast(fake_logits, "float32"))), sample_weight=w
         )
 
+    def _track(self, name, value, batch):
+        """Adds `value` to the diagnostic `name`, weighted by the batch size."""
+        tracker = self.diagnostic_trackers[DIAGNOSTICS.index(name)]
+        tracker.update_state(value, sample_weight=_batch_weight(batch))
+
+    def _update_diagnostics(self, real, fake, real_out, fake_out):
+        """D's accuracy on the scored batch and the diversity of its fakes."""
+        real_accuracy, fake_accuracy = diagnostics_module.discriminator_accuracy(
+            _adversarial_logits(real_out),
+            _adversarial_logits(fake_out),
+            self.loss_family,
+        )
+        self._track("d_real_accuracy", real_accuracy, real)
+        self._track("d_fake_accuracy", fake_accuracy, real)
+        self._track("diversity", diagnostics_module.batch_diversity(fake, real), real)
+
     def _sample_latent(self, batch_size):
         """Draws `(batch_size, latent_dim)` standard normal noise.
 
@@ -580,6 +640,7 @@ class GAN(keras.Model):
             "instance_noise_steps": self.instance_noise_steps,
             "ema_decay": self.ema_decay,
             "augment": self.augment,
+            "diagnostics": getattr(self, "diagnostics", False),
             **self._compile_kwargs,
         }
 
@@ -606,8 +667,13 @@ def _shape_str(shape):
 def _check_networks(generator, discriminator, latent_dim):
     """Builds both networks and checks that they fit together.
 
-    Returns the shape of one sample (without the batch axis).
+    Returns the shape of one sample (without the batch axis). A packed
+    discriminator (PacGAN: a `pack` attribute, see
+    `tfgan_edu.networks.PackedDiscriminator`) returns one logit per `pack`
+    samples, and is checked on `2 * pack` samples.
     """
+    pack = getattr(discriminator, "pack", 1)
+    check_positive_int("discriminator.pack", pack)
     g_inputs = getattr(generator, "inputs", None)
     if g_inputs and len(g_inputs) == 1 and g_inputs[0].shape[-1] is not None:
         if tuple(g_inputs[0].shape[1:]) != (latent_dim,):
@@ -619,10 +685,10 @@ def _check_networks(generator, discriminator, latent_dim):
                 f"`latent_dim`. Received: latent_dim={latent_dim}"
             )
     try:
-        fake = generator(ops.zeros((2, latent_dim)), training=False)
+        fake = generator(ops.zeros((2 * pack, latent_dim)), training=False)
     except Exception as exc:
         raise ValueError(
-            f"The generator could not be applied to noise of shape (2, {latent_dim}). "
+            f"The generator could not be applied to noise of shape ({2 * pack}, {latent_dim}). "
             f"Expected a model mapping (batch, latent_dim) to samples. "
             f"Received: latent_dim={latent_dim}; error: {exc}"
         ) from exc
@@ -650,8 +716,9 @@ def _check_networks(generator, discriminator, latent_dim):
         ) from exc
     if not hasattr(logits, "shape") or len(logits.shape) < 1 or logits.shape[0] != 2:
         raise ValueError(
-            "Expected the discriminator to return one logit per sample, of shape "
-            "(batch,), (batch, 1) or (batch, h, w, 1). Received: output of shape "
+            "Expected the discriminator to return one logit per sample (per pack "
+            "of `pack` samples for a packed discriminator), of shape (batch,), "
+            "(batch, 1) or (batch, h, w, 1). Received: output of shape "
             f"{getattr(logits, 'shape', type(logits).__name__)}"
         )
     return data_shape
@@ -709,6 +776,22 @@ def _update_moving_average(averages, values, decay):
 
     pairs = [(a.value, v.value) for a, v in zip(averages, values)]
     ctx.merge_call(merge_fn, args=(pairs,))
+
+
+def _gradient_norm(grads, weight):
+    """Norm of the gradient of the unscaled loss (`grads` are of `loss * weight`)."""
+    return diagnostics_module.gradient_norm(grads) / weight
+
+
+def _adversarial_logits(outputs):
+    """The adversarial logits of a discriminator's outputs.
+
+    A discriminator with several heads (ACGAN's `[logits, class_logits]`)
+    returns the adversarial logit first.
+    """
+    if isinstance(outputs, (list, tuple)):
+        return outputs[0]
+    return outputs
 
 
 def _batch_weight(batch):

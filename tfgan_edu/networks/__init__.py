@@ -17,8 +17,14 @@ from tfgan_edu.networks.dcgan import (
     dcgan_generator,
 )
 from tfgan_edu.networks.mlp import mlp_discriminator, mlp_generator
+from tfgan_edu.networks.pacgan import (
+    PackedDiscriminator,
+    pack_samples,
+    packed_mlp_discriminator,
+)
 
 __all__ = [
+    "PackedDiscriminator",
     "SUPPORTED_IMAGE_SHAPES",
     "acgan_discriminator",
     "conditional_dcgan_discriminator",
@@ -29,4 +35,6 @@ __all__ = [
     "dcgan_generator",
     "mlp_discriminator",
     "mlp_generator",
+    "pack_samples",
+    "packed_mlp_discriminator",
 ]
