@@ -1,13 +1,19 @@
-"""Keras callbacks for GAN training: sample grids from fixed noise."""
+"""Keras callbacks for GAN training: sample grids from fixed noise, and a
+guard that stops a diverging or collapsing run and restores good weights."""
 
 from __future__ import annotations
 
+import io
+import math
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import keras
+import matplotlib.pyplot as plt
 import numpy as np
+import tensorflow as tf
 
 from tfgan_edu import viz
 
@@ -25,16 +31,23 @@ class SampleGrid(keras.callbacks.Callback):
     scatter plot (with the `real` points, if given) for 2-D points `(n, 2)`.
     The same noise every time makes the pictures a film of training.
 
+    With `log_dir`, every picture also goes to TensorBoard as an image
+    summary `samples` (step: the epoch, counted from 1) in
+    `log_dir/samples`, next to the `train` run that
+    `keras.callbacks.TensorBoard(log_dir)` writes.
+
     The model is duck-typed: anything with a `generator` (a callable
     `keras.Model`) and a `latent_dim` attribute works, e.g. `tfgan_edu.GAN`.
 
     Args:
-        directory: folder of the pictures, created if missing.
+        directory: folder of the pictures, created if missing; `None` to
+            write none (then `log_dir` is required).
         every: save after every `every`-th epoch. Defaults to 1.
         n: number of samples. Defaults to 64.
         seed: seed of the fixed noise. Defaults to 0.
         real: real 2-D points `(m, 2)` drawn beside 2-D samples. Defaults to
             `None`.
+        log_dir: TensorBoard log folder. Defaults to `None` (no summaries).
 
     Attributes:
         paths: the files written so far, in order.
@@ -49,20 +62,28 @@ class SampleGrid(keras.callbacks.Callback):
 
     def __init__(
         self,
-        directory: str | os.PathLike,
+        directory: str | os.PathLike | None,
         every: int = 1,
         n: int = 64,
         seed: int | None = 0,
         real: Any = None,
+        log_dir: str | os.PathLike | None = None,
     ) -> None:
         super().__init__()
+        if directory is None and log_dir is None:
+            raise ValueError(
+                "`SampleGrid` needs a `directory` for the pictures, a TensorBoard "
+                "`log_dir`, or both. Received: directory=None, log_dir=None"
+            )
         if not isinstance(every, int) or every < 1:
             raise ValueError(
                 f"`every` must be an int >= 1 (epochs). Received: every={every!r}"
             )
         if not isinstance(n, int) or n < 1:
             raise ValueError(f"`n` must be an int >= 1. Received: n={n!r}")
-        self.directory = Path(directory)
+        self.directory = None if directory is None else Path(directory)
+        self.log_dir = None if log_dir is None else Path(log_dir)
+        self._writer = None
         self.every = every
         self.n = n
         self.seed = seed
@@ -89,20 +110,28 @@ class SampleGrid(keras.callbacks.Callback):
             )
         rng = np.random.default_rng(self.seed)
         self._z = rng.standard_normal((self.n, int(latent_dim))).astype(np.float32)
+        if self.log_dir is not None and self._writer is None:
+            self._writer = tf.summary.create_file_writer(str(self.log_dir / "samples"))
+
+    def on_train_end(self, logs: dict | None = None) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         last = (self.params or {}).get("epochs")
         if (epoch + 1) % self.every == 0 or epoch + 1 == last:
             self.save(epoch)
 
-    def save(self, epoch: int) -> Path:
+    def save(self, epoch: int) -> Path | None:
         """Draws the samples on the fixed noise and writes the picture.
 
         Args:
             epoch: the 0-based epoch, as in `on_epoch_end`.
 
         Returns:
-            The `pathlib.Path` written (also appended to `paths`).
+            The `pathlib.Path` written (also appended to `paths`), or `None`
+            without a `directory`.
         """
         if self._z is None:
             self.on_train_begin()
@@ -121,8 +150,238 @@ class SampleGrid(keras.callbacks.Callback):
                 "`SampleGrid` draws images (n, H, W[, C]) or 2-D points (n, 2). "
                 f"Received: generator output of shape {samples.shape}"
             )
+        if self.log_dir is not None:
+            self._summarize(fig, epoch + 1)
+        if self.directory is None:
+            plt.close(fig)
+            return None
         path = viz.save_figure(
             fig, self.directory / f"samples_epoch_{epoch + 1:03d}.png"
         )
         self.paths.append(path)
         return path
+
+    def _summarize(self, fig, step: int) -> None:
+        """Writes `fig` as the TensorBoard image `samples` at `step`."""
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+        image = tf.image.decode_png(buffer.getvalue(), channels=4)  # (H, W, 4)
+        if self._writer is None:  # `save` called outside `fit`
+            self._writer = tf.summary.create_file_writer(str(self.log_dir / "samples"))
+        with self._writer.as_default():
+            tf.summary.image("samples", image[None], step=step)
+        self._writer.flush()
+
+
+class DivergenceGuard(keras.callbacks.Callback):
+    """Stops a run that diverges or collapses, and restores the last good weights.
+
+    After every batch the guard reads the `monitor` entries of the logs
+    (the losses by default); every `check_every` batches it also checks
+    that every weight of the model is finite and, with `min_diversity`,
+    that the generator has not collapsed: the mean `diversity` (see
+    `GAN.compile(diagnostics=True)`) of the batches since the previous
+    check must stay at or above `min_diversity`. A check that passes keeps a
+    copy of the model's weights and of its optimizers' state (`d_optimizer`,
+    `g_optimizer`, `optimizer`).
+
+    When a test fails, the guard sets `model.stop_training`, restores the
+    copy of the last good check (so the model holds finite, usable weights,
+    and `fit` can be called again, e.g. with a smaller learning rate), and
+    reports what happened where: `message` (printed when `verbose`) and
+    `stopped` (a dict). The diversity of a window is recovered from the
+    running epoch means in the logs, exactly when the batches have equal
+    size (the last batch of an epoch may weigh a little differently).
+
+    Args:
+        check_every: batches between weight checks and copies. Defaults to
+            50. Smaller is safer and slower (each check copies the weights).
+        monitor: log entries that must stay finite, checked every batch.
+            Defaults to `("d_loss", "g_loss")`.
+        min_diversity: stop when the windowed mean `diversity` falls below
+            this (e.g. 0.1); needs `compile(diagnostics=True)`. Defaults to
+            `None` (no collapse check).
+        restore: restore the last good weights when stopping. Defaults to
+            `True`.
+        verbose: print the message when stopping. Defaults to 1.
+
+    Attributes:
+        stopped: `None` while training is healthy; else a dict with `reason`
+            (`"non_finite_loss"`, `"non_finite_weights"` or `"collapse"`),
+            `epoch` and `batch` (0-based, where it was detected), `step`
+            (batches seen in this `fit`), `value` (the offending value; for
+            weights, the count of non-finite entries) and `restored_step`
+            (the step of the restored copy, or `None`).
+        message: a sentence saying what happened, or `None`.
+
+    Example:
+
+    >>> guard = DivergenceGuard(check_every=10, min_diversity=0.1)
+    >>> guard.stopped is None
+    True
+    """
+
+    def __init__(
+        self,
+        check_every: int = 50,
+        monitor: Sequence[str] = ("d_loss", "g_loss"),
+        min_diversity: float | None = None,
+        restore: bool = True,
+        verbose: int = 1,
+    ) -> None:
+        super().__init__()
+        if (
+            isinstance(check_every, bool)
+            or not isinstance(check_every, int)
+            or check_every < 1
+        ):
+            raise ValueError(
+                "Expected `check_every` to be an int >= 1 (batches). "
+                f"Received: check_every={check_every!r}"
+            )
+        if isinstance(monitor, str):
+            monitor = (monitor,)
+        monitor = tuple(monitor)
+        if not all(isinstance(key, str) for key in monitor):
+            raise ValueError(
+                "Expected `monitor` to be a log key or a sequence of log keys. "
+                f"Received: monitor={monitor!r}"
+            )
+        if min_diversity is not None and (
+            isinstance(min_diversity, bool)
+            or not isinstance(min_diversity, (int, float))
+            or not math.isfinite(min_diversity)
+            or min_diversity <= 0
+        ):
+            raise ValueError(
+                "Expected `min_diversity` to be a number > 0, or None. "
+                f"Received: min_diversity={min_diversity!r}"
+            )
+        self.check_every = check_every
+        self.monitor = monitor
+        self.min_diversity = None if min_diversity is None else float(min_diversity)
+        self.restore = bool(restore)
+        self.verbose = verbose
+        self.stopped: dict | None = None
+        self.message: str | None = None
+        self._snapshot = None
+        self._snapshot_step = None
+        self._step = 0
+        self._epoch = 0
+        self._window_start = (-1, 0.0)  # (batch, running mean) at the last check
+
+    # ------------------------------------------------------------ hooks
+
+    def on_train_begin(self, logs: dict | None = None) -> None:
+        self.stopped = None
+        self.message = None
+        self._step = 0
+        bad = _non_finite_count(self.model.get_weights())
+        if bad:
+            raise ValueError(
+                "`DivergenceGuard` needs a model with finite weights to start "
+                f"from. Received: a model with {bad} non-finite weight entries"
+            )
+        self._take_snapshot()
+
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+        self._epoch = epoch
+        self._window_start = (-1, 0.0)
+
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+        if self.stopped is not None:
+            return
+        self._step += 1
+        logs = logs or {}
+        for key in self.monitor:
+            if key not in logs:
+                raise ValueError(
+                    f"`DivergenceGuard` monitors {key!r}, which the logs do not "
+                    f"have. Expected one of {sorted(logs)}. "
+                    f"Received: monitor={self.monitor!r}"
+                )
+            value = float(np.asarray(logs[key]))
+            if not math.isfinite(value):
+                self._stop("non_finite_loss", batch, value, f"{key} is {value}")
+                return
+        if self._step % self.check_every:
+            return
+        bad = _non_finite_count(self.model.get_weights())
+        if bad:
+            self._stop(
+                "non_finite_weights", batch, bad, f"{bad} weights are not finite"
+            )
+            return
+        if self.min_diversity is not None:
+            diversity = self._window_diversity(batch, logs)
+            if diversity < self.min_diversity:
+                self._stop(
+                    "collapse",
+                    batch,
+                    diversity,
+                    f"diversity fell to {diversity:.3g} (below {self.min_diversity:g}): "
+                    "the generator collapsed",
+                )
+                return
+        self._take_snapshot()
+
+    # ---------------------------------------------------------- helpers
+
+    def _window_diversity(self, batch: int, logs: dict) -> float:
+        """Mean diversity of the batches since the last check in this epoch."""
+        if "diversity" not in logs:
+            raise ValueError(
+                "`min_diversity` needs the `diversity` log entry: compile the "
+                "GAN with `diagnostics=True`. Received: logs with keys "
+                f"{sorted(logs)}"
+            )
+        mean = float(np.asarray(logs["diversity"]))  # running mean of the epoch
+        start, start_mean = self._window_start
+        self._window_start = (batch, mean)
+        if batch <= start:
+            return mean
+        return ((batch + 1) * mean - (start + 1) * start_mean) / (batch - start)
+
+    def _optimizers(self):
+        names = ("d_optimizer", "g_optimizer", "optimizer")
+        found = [getattr(self.model, name, None) for name in names]
+        return [opt for opt in found if isinstance(opt, keras.optimizers.Optimizer)]
+
+    def _take_snapshot(self) -> None:
+        optimizer_state = [
+            [np.array(keras.ops.convert_to_numpy(v)) for v in opt.variables]
+            for opt in self._optimizers()
+        ]
+        self._snapshot = (self.model.get_weights(), optimizer_state)
+        self._snapshot_step = self._step
+
+    def _stop(self, reason: str, batch: int, value, what: str) -> None:
+        self.model.stop_training = True
+        restored = None
+        if self.restore and self._snapshot is not None:
+            weights, optimizer_state = self._snapshot
+            self.model.set_weights(weights)
+            for opt, values in zip(self._optimizers(), optimizer_state):
+                for variable, saved in zip(opt.variables, values):
+                    variable.assign(saved)
+            restored = self._snapshot_step
+        self.stopped = {
+            "reason": reason,
+            "epoch": self._epoch,
+            "batch": batch,
+            "step": self._step,
+            "value": value,
+            "restored_step": restored,
+        }
+        where = f"epoch {self._epoch + 1}, batch {batch + 1} (step {self._step})"
+        if restored is None:
+            action = "stopped training"
+        else:
+            action = f"stopped training and restored the weights of step {restored}"
+        self.message = f"DivergenceGuard: {what} at {where}; {action}."
+        if self.verbose:
+            print(self.message)
+
+
+def _non_finite_count(arrays) -> int:
+    return int(sum(np.size(a) - np.count_nonzero(np.isfinite(a)) for a in arrays))
