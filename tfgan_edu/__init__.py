@@ -48,7 +48,7 @@ from tfgan_edu import (  # noqa: E402
     recipes,
     viz,
 )
-from tfgan_edu.models import ACGAN, GAN, ConditionalGAN  # noqa: E402
+from tfgan_edu.models import ACGAN, GAN, VAE, VAEGAN, ConditionalGAN  # noqa: E402
 
 __version__ = "0.1.0"
 
@@ -56,6 +56,8 @@ __all__ = [
     "ACGAN",
     "ConditionalGAN",
     "GAN",
+    "VAE",
+    "VAEGAN",
     "augment",
     "callbacks",
     "data",

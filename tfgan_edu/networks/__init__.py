@@ -1,7 +1,9 @@
 """Architecture builders: functional `keras.Model`s for generators and critics.
 
 Every builder returns a built, named functional model with an `Input` layer.
-Discriminators return raw logits of shape `(batch, 1)` (no sigmoid).
+Discriminators return raw logits of shape `(batch, 1)` (no sigmoid); VAE
+encoders return `(batch, 2 * latent_dim)`: posterior means, then
+log-variances.
 """
 
 from tfgan_edu.networks.conditional import (
@@ -22,6 +24,12 @@ from tfgan_edu.networks.pacgan import (
     pack_samples,
     packed_mlp_discriminator,
 )
+from tfgan_edu.networks.vae import (
+    conv_decoder,
+    conv_encoder,
+    mlp_decoder,
+    mlp_encoder,
+)
 
 __all__ = [
     "PackedDiscriminator",
@@ -31,9 +39,13 @@ __all__ = [
     "conditional_dcgan_generator",
     "conditional_mlp_discriminator",
     "conditional_mlp_generator",
+    "conv_decoder",
+    "conv_encoder",
     "dcgan_discriminator",
     "dcgan_generator",
+    "mlp_decoder",
     "mlp_discriminator",
+    "mlp_encoder",
     "mlp_generator",
     "pack_samples",
     "packed_mlp_discriminator",

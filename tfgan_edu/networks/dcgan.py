@@ -100,10 +100,27 @@ def dcgan_generator(
     _check_positive(latent_dim, "latent_dim")
     _check_positive(base_filters, "base_filters")
     image_shape, size, n_up = _check_image_shape(image_shape, "dcgan_generator")
-    channels = image_shape[-1]
-    filters = base_filters * 2 ** (n_up - 1)
 
     z = keras.Input(shape=(latent_dim,), name="z")
+    x = _dcgan_upsampling(z, size, n_up, base_filters)
+    # (B, H / 2, W / 2, base_filters) -> (B, H, W, channels)
+    images = keras.layers.Conv2DTranspose(
+        image_shape[-1],
+        4,
+        strides=2,
+        padding="same",
+        activation="tanh",
+        kernel_initializer=_init(),
+        name="to_image",
+    )(x)
+    return keras.Model(z, images, name=name)
+
+
+def _dcgan_upsampling(
+    z: keras.KerasTensor, size: int, n_up: int, base_filters: int
+) -> keras.KerasTensor:
+    """The hidden layers of `dcgan_generator`: `z` to `(B, H/2, W/2, base_filters)`."""
+    filters = base_filters * 2 ** (n_up - 1)
     # (B, latent_dim) -> (B, s, s, filters)
     x = keras.layers.Dense(
         size * size * filters,
@@ -128,17 +145,7 @@ def dcgan_generator(
         )(x)
         x = keras.layers.BatchNormalization(momentum=_BN_MOMENTUM, name=f"up_{i}_bn")(x)
         x = keras.layers.ReLU(name=f"up_{i}_relu")(x)
-    # (B, H / 2, W / 2, base_filters) -> (B, H, W, channels)
-    images = keras.layers.Conv2DTranspose(
-        channels,
-        4,
-        strides=2,
-        padding="same",
-        activation="tanh",
-        kernel_initializer=_init(),
-        name="to_image",
-    )(x)
-    return keras.Model(z, images, name=name)
+    return x
 
 
 def _dcgan_features(
