@@ -1,0 +1,159 @@
+"""Model solutions, written as a student would in the exercise notebooks.
+
+They are independent of the references in `tfgan_edu.exercises` (other
+formulas, other ops: `tf` where the references use `keras.ops`, SVD-free
+NumPy, ...), so a reference and a solution agreeing checks both. The
+notebook tests insert the source of each function into its stub cell.
+"""
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+
+def minimax_discriminator_loss(real_logits, fake_logits):
+    real_loss = tf.nn.sigmoid_cross_entropy_with_logits(
+        labels=tf.ones_like(real_logits), logits=real_logits
+    )
+    fake_loss = tf.nn.sigmoid_cross_entropy_with_logits(
+        labels=tf.zeros_like(fake_logits), logits=fake_logits
+    )
+    return tf.reduce_mean(real_loss) + tf.reduce_mean(fake_loss)
+
+
+def non_saturating_generator_loss(fake_logits):
+    return tf.reduce_mean(
+        tf.nn.sigmoid_cross_entropy_with_logits(
+            labels=tf.ones_like(fake_logits), logits=fake_logits
+        )
+    )
+
+
+def optimal_discriminator(p_data, p_g):
+    return 1.0 / (1.0 + p_g / p_data)
+
+
+def train_step(generator, discriminator, d_optimizer, g_optimizer, real, z_d, z_g):
+    bce = keras.losses.BinaryCrossentropy(from_logits=True)
+    with tf.GradientTape() as tape:
+        real_logits = discriminator(real, training=True)
+        fake_logits = discriminator(generator(z_d, training=True), training=True)
+        d_loss = bce(tf.ones_like(real_logits), real_logits) + bce(
+            tf.zeros_like(fake_logits), fake_logits
+        )
+    grads = tape.gradient(d_loss, discriminator.trainable_variables)
+    d_optimizer.apply_gradients(zip(grads, discriminator.trainable_variables))
+    with tf.GradientTape() as tape:
+        fake_logits = discriminator(generator(z_g, training=True), training=True)
+        g_loss = bce(tf.ones_like(fake_logits), fake_logits)
+    grads = tape.gradient(g_loss, generator.trainable_variables)
+    g_optimizer.apply_gradients(zip(grads, generator.trainable_variables))
+    return d_loss, g_loss
+
+
+def slerp(z0, z1, t):
+    u0, u1 = z0 / np.linalg.norm(z0), z1 / np.linalg.norm(z1)
+    cos = np.dot(u0, u1)
+    omega = np.arctan2(np.linalg.norm(u1 - cos * u0), cos)  # the angle between them
+    t = np.reshape(t, (-1, 1))
+    return (np.sin((1 - t) * omega) * z0 + np.sin(t * omega) * z1) / np.sin(omega)
+
+
+def projection_logit(features, labels, w, b, embeddings):
+    one_hot = tf.one_hot(labels, depth=embeddings.shape[0])  # (B, K)
+    class_vectors = one_hot @ embeddings  # (B, F)
+    return (
+        tf.linalg.matvec(features, w)
+        + b
+        + tf.einsum("bf,bf->b", class_vectors, features)
+    )
+
+
+def frechet_distance(mu1, sigma1, mu2, sigma2):
+    # tr((S1 S2)^(1/2)) = sum of the square roots of the eigenvalues of S1 S2.
+    eigenvalues = np.linalg.eigvals(sigma1 @ sigma2)
+    trace_sqrt = np.sum(np.sqrt(np.clip(eigenvalues.real, 0.0, None)))
+    diff = mu1 - mu2
+    return float(diff @ diff + np.trace(sigma1) + np.trace(sigma2) - 2.0 * trace_sqrt)
+
+
+def inception_score(probs):
+    p_y = probs.mean(axis=0)
+    ratio = np.where(probs > 0, probs / p_y, 1.0)
+    kl = np.sum(probs * np.log(ratio), axis=1)
+    return float(np.exp(np.mean(kl)))
+
+
+def mode_coverage(samples, centres, sigma):
+    captured = set()
+    high_quality = 0
+    for point in samples:
+        distances = np.sqrt(((centres - point) ** 2).sum(axis=1))
+        k = int(np.argmin(distances))
+        if distances[k] <= 3 * sigma:
+            high_quality += 1
+            captured.add(k)
+    return len(captured), high_quality / len(samples)
+
+
+def reparameterize(mean, log_var, eps):
+    return mean + tf.sqrt(tf.exp(log_var)) * eps
+
+
+def gaussian_kl(mean, log_var):
+    var = tf.exp(log_var)
+    return tf.reduce_sum(0.5 * (var + mean**2 - 1.0) - 0.5 * log_var, axis=1)
+
+
+def interpolate(real, fake, seed):
+    batch = tf.shape(real)[0]
+    shape = tf.concat([[batch], tf.ones([tf.rank(real) - 1], tf.int32)], axis=0)
+    eps = tf.random.stateless_uniform(shape, seed=[seed, 0], dtype=real.dtype)
+    return fake + eps * (real - fake)
+
+
+def gradient_penalty(critic, real, fake, eps):
+    eps = tf.reshape(eps, [-1] + [1] * (len(real.shape) - 1))
+    x_hat = fake + eps * (real - fake)
+    with tf.GradientTape() as tape:
+        tape.watch(x_hat)
+        scores = critic(x_hat, training=True)
+    grads = tape.gradient(scores, x_hat)
+    flat = tf.reshape(grads, [tf.shape(grads)[0], -1])
+    norms = tf.sqrt(tf.reduce_sum(flat**2, axis=1) + 1e-12)
+    return tf.reduce_mean((norms - 1.0) ** 2)
+
+
+def r1_penalty(critic, real):
+    with tf.GradientTape() as tape:
+        tape.watch(real)
+        scores = critic(real, training=True)
+    grads = tape.gradient(scores, real)
+    flat = tf.reshape(grads, [tf.shape(grads)[0], -1])
+    return tf.reduce_mean(tf.reduce_sum(flat * flat, axis=1))
+
+
+def spectral_normalize(kernel, u, n_iterations):
+    w = kernel.reshape(-1, kernel.shape[-1])
+    for _ in range(n_iterations):
+        v = w @ u
+        v /= np.sqrt(v @ v)
+        u = w.T @ v
+        u /= np.sqrt(u @ u)
+    sigma = v @ (w @ u)
+    return kernel / sigma, u
+
+
+def cycle_consistency_loss(real_a, cycled_a, real_b, cycled_b, weight=10.0):
+    forward = tf.reduce_mean(tf.abs(real_a - cycled_a))
+    backward = tf.reduce_mean(tf.abs(real_b - cycled_b))
+    return weight * (forward + backward)
+
+
+def pix2pix_generator_loss(fake_logits, fake, target, l1_weight=100.0):
+    adversarial = tf.reduce_mean(
+        tf.nn.sigmoid_cross_entropy_with_logits(
+            labels=tf.ones_like(fake_logits), logits=fake_logits
+        )
+    )
+    return adversarial + l1_weight * tf.reduce_mean(tf.abs(target - fake))

@@ -1,0 +1,209 @@
+"""Graded exercises for courses: students write a function, `check` grades it.
+
+Each exercise is a function to write (a loss, a penalty, a metric, one
+training step), with a reference implementation and fixed inputs.
+`check(name, fn)` runs the student's function and the reference on fresh
+copies of the same inputs and compares what comes back: values, shapes and
+dtypes, gradients where the function is differentiated in training, and the
+weights a training step leaves behind. It prints a pass line, or the first
+difference with the expected and received values and a hint (naming the
+mistake when it is a known one, such as the saturating loss in place of the
+non-saturating one), and returns a `CheckResult`. A function that raises,
+loops past the time limit or returns nonsense gives a failed result; nothing
+escapes `check`.
+
+The exercise notebooks in `notebooks/exercises/` hold one stub per exercise
+and a check cell after each; `make_notebook(chapter)` writes them, and
+`tfgan-edu grade NOTEBOOK` grades a submitted one (see `grading`).
+
+Example:
+
+>>> import tfgan_edu as tge
+>>> from keras import ops
+>>> def non_saturating_generator_loss(fake_logits):
+...     return ops.mean(ops.softplus(-fake_logits))
+>>> result = tge.exercises.check(
+...     "non_saturating_generator_loss", non_saturating_generator_loss
+... )
+✓ non_saturating_generator_loss passed: 3 cases (values, shapes, dtypes and gradients or updates) match the reference.
+>>> result.passed
+True
+>>> def saturating(fake_logits):  # the minimax game's loss: a known mistake
+...     return -ops.mean(ops.softplus(fake_logits))
+>>> tge.exercises.check("non_saturating_generator_loss", saturating, verbose=False).passed
+False
+"""
+
+from __future__ import annotations
+
+import builtins
+
+from tfgan_edu.exercises._core import (
+    Case,
+    CheckResult,
+    Difference,
+    Exercise,
+    Mistake,
+    check_exercise,
+)
+from tfgan_edu.exercises._registry import CHAPTERS, EXERCISES
+
+__all__ = [
+    "CHAPTERS",
+    "Case",
+    "CheckResult",
+    "Difference",
+    "Exercise",
+    "ExerciseTable",
+    "Mistake",
+    "check",
+    "get",
+    "list",
+    "names",
+    "reference",
+]
+
+
+def get(name: str) -> Exercise:
+    """Returns the exercise called `name`.
+
+    Args:
+        name: the exercise's name, which is also the name of the function
+            the student writes (e.g. `"gradient_penalty"`).
+
+    Returns:
+        The `Exercise`.
+
+    Example:
+
+    >>> get("gaussian_kl").chapter
+    5
+    """
+    if name not in EXERCISES:
+        raise ValueError(
+            f"Unknown exercise. Expected one of {builtins.list(EXERCISES)}. "
+            f"Received: name={name!r}"
+        )
+    return EXERCISES[name]
+
+
+def names(chapter: int | None = None) -> builtins.list[str]:
+    """Names of the exercises, in notebook order, optionally of one chapter.
+
+    Args:
+        chapter: a chapter number, or `None` (default) for all chapters.
+
+    Returns:
+        A list of exercise names.
+
+    Example:
+
+    >>> names(chapter=1)
+    ['minimax_discriminator_loss', 'non_saturating_generator_loss', 'optimal_discriminator', 'train_step']
+    """
+    if chapter is not None and chapter not in CHAPTERS:
+        raise ValueError(
+            f"Expected a chapter number in {sorted(CHAPTERS)}. Received: chapter={chapter!r}"
+        )
+    return [e.name for e in EXERCISES.values() if chapter in (None, e.chapter)]
+
+
+def reference(name: str):
+    """The reference solution of an exercise (for instructors).
+
+    Args:
+        name: the exercise's name.
+
+    Returns:
+        The reference function.
+
+    Example:
+
+    >>> float(reference("non_saturating_generator_loss")([0.0]))  # log 2
+    0.693...
+    """
+    return get(name).reference
+
+
+class ExerciseTable(tuple):
+    """The exercises as a table: prints as text, shows as Markdown in Jupyter."""
+
+    def rows(self) -> builtins.list[tuple[str, str, str]]:
+        return [(str(e.chapter), e.name, e.summary) for e in self]
+
+    def __str__(self) -> str:
+        header = ("chapter", "exercise", "what the student writes")
+        rows = [header, *self.rows()]
+        widths = [max(len(row[i]) for row in rows) for i in range(2)]
+        lines = [
+            f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]}" for row in rows
+        ]
+        lines.insert(1, "-" * max(len(line) for line in lines))
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_markdown_(self) -> str:
+        lines = ["| chapter | exercise | what the student writes |", "|---|---|---|"]
+        lines += [f"| {c} | `{n}` | {s} |" for c, n, s in self.rows()]
+        return "\n".join(lines)
+
+
+def list(chapter: int | None = None) -> ExerciseTable:  # noqa: A001 - the API name
+    """The exercises with their chapter and a one-line description.
+
+    Args:
+        chapter: a chapter number, or `None` (default) for all chapters.
+
+    Returns:
+        An `ExerciseTable`: a tuple of `Exercise`s that prints as a table
+        (and shows as a Markdown table in a notebook).
+
+    Example:
+
+    >>> print(list(chapter=5))
+    chapter  exercise        what the student writes
+    ------------------------------------------------------------...
+    5        reparameterize  z = mu + sigma * eps with sigma = exp(log_var / 2): ...
+    5        gaussian_kl     KL(N(mu, sigma^2) || N(0, I)) in closed form, per example
+    """
+    return ExerciseTable(get(name) for name in names(chapter))
+
+
+def check(
+    name: str, fn, *, verbose: bool = True, timeout: float | None = 60.0
+) -> CheckResult:
+    """Checks a student's function against the exercise's reference.
+
+    Runs `fn` and the reference on the exercise's fixed inputs and compares
+    values, shapes, dtypes and, where relevant, gradients (or the weights a
+    training step updates). Prints a pass line or the first difference, with
+    expected and received values and a hint, and returns the result. A
+    function that raises (`NotImplementedError` included) or runs past
+    `timeout` gives a failed result: nothing is raised.
+
+    Args:
+        name: the exercise's name, e.g. `"gradient_penalty"` (see `list()`).
+        fn: the student's function.
+        verbose: print the message. Defaults to `True`.
+        timeout: seconds each call of `fn` may take, `None` for no limit.
+            Defaults to 60 (enforced in the main thread on Unix).
+
+    Returns:
+        A `CheckResult` with `passed` (bool) and `message` (str).
+
+    Example:
+
+    >>> import numpy as np
+    >>> def optimal_discriminator(p_data, p_g):
+    ...     raise NotImplementedError
+    >>> check("optimal_discriminator", optimal_discriminator).passed
+    ✗ optimal_discriminator: not implemented yet: the function raises NotImplementedError.
+      Replace `raise NotImplementedError` with your code, run the cell, then run this check again.
+    False
+    """
+    result = check_exercise(get(name), fn, timeout=timeout)
+    if verbose:
+        print(result.message)
+    return result

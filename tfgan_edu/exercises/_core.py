@@ -1,0 +1,620 @@
+"""The machinery of the graded exercises: `Exercise`, `check` and its report.
+
+An `Exercise` holds a reference implementation and a few `Case`s, each a
+factory of fixed inputs. `check_exercise` runs the reference and the
+student's function on fresh copies of every case's inputs, observes what
+they return (and, where it matters, gradients or the weights a training
+step leaves behind), and reports the first observation that differs, with
+the expected and received values and a hint. Known mistakes are recognised:
+when the student's observation equals the one of a listed `Mistake`, the
+message names that mistake.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import math
+import numbers
+import signal
+import threading
+import traceback
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import tensorflow as tf
+
+# Used to tell a student's frame from the checker's in a traceback.
+_PACKAGE_DIR = __file__.rsplit("/", 1)[0]
+
+
+@dataclasses.dataclass(frozen=True)
+class Case:
+    """One set of fixed inputs of an exercise.
+
+    Args:
+        description: what the inputs are, shown when the case fails.
+        make: a function returning a fresh `dict` of the arguments, in the
+            order of the exercise's signature (called once per function
+            checked, so no function sees inputs another one changed).
+        grad_wrt: names of tensor arguments to differentiate the output
+            with respect to (the gradient of `sum(output * w)` for fixed
+            random weights `w`). Defaults to `()`.
+    """
+
+    description: str
+    make: Callable[[], dict[str, Any]]
+    grad_wrt: tuple[str, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class Mistake:
+    """A known wrong answer, recognised in a failed check.
+
+    Args:
+        implementation: a function with the exercise's signature that makes
+            the mistake.
+        hint: what is wrong and how to fix it, shown when the student's
+            function behaves exactly like `implementation`.
+    """
+
+    implementation: Callable
+    hint: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Difference:
+    """The first observation where a function differs from the reference.
+
+    Args:
+        what: what was observed (`"the returned value"`, `"the gradient with
+            respect to real_logits"`, ...).
+        problem: how it differs.
+        expected: the expected value, formatted.
+        received: the received value, formatted.
+        path: the keys or indices leading to the differing element inside a
+            returned tuple or dict. Defaults to `()`.
+    """
+
+    what: str
+    problem: str
+    expected: str = ""
+    received: str = ""
+    path: tuple = ()
+
+    def lines(self) -> list[str]:
+        out = [f"{self.what}: {self.problem}"]
+        if self.expected or self.received:
+            out.append(f"  expected: {_indent(self.expected)}")
+            out.append(f"  received: {_indent(self.received)}")
+        return out
+
+
+@dataclasses.dataclass(frozen=True)
+class CheckResult:
+    """The outcome of `tfgan_edu.exercises.check`.
+
+    Args:
+        name: the exercise's name.
+        passed: whether the function matched the reference on every case.
+        message: the printed report: a pass line, or the first difference
+            with expected and received values and a hint.
+    """
+
+    name: str
+    passed: bool
+    message: str
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        return f"CheckResult(name={self.name!r}, passed={self.passed})"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as a JSON-serializable dict (`name`, `passed`, `message`)."""
+        return {"name": self.name, "passed": self.passed, "message": self.message}
+
+
+@dataclasses.dataclass(frozen=True)
+class Exercise:
+    """A graded exercise: a task, a stub, a reference and its test cases.
+
+    Args:
+        name: the function's name, also the exercise's name.
+        chapter: the chapter it belongs to.
+        title: a short title.
+        summary: one line for the table of exercises.
+        task: the task in Markdown (with the maths), the notebook's text.
+        stub: the source of the stub the student completes; it raises
+            `NotImplementedError`.
+        reference: the reference implementation.
+        cases: the fixed inputs the student's function is compared on.
+        hint: the general hint shown with any failure.
+        mistakes: known wrong answers, each with its own hint.
+        observe: `observe(fn, inputs, case) -> [(what, value), ...]`: what to
+            compare. Defaults to the returned value and the gradients of
+            `case.grad_wrt`.
+        verify: for a stochastic exercise, `verify(fn) -> Difference | None`
+            replaces the comparison with the reference (which `verify` may
+            use itself).
+        rtol: relative tolerance of value comparisons. Defaults to 1e-5.
+        atol: absolute tolerance. Defaults to 1e-6.
+    """
+
+    name: str
+    chapter: int
+    title: str
+    summary: str
+    task: str
+    stub: str
+    reference: Callable
+    cases: Sequence[Case]
+    hint: str
+    mistakes: Sequence[Mistake] = ()
+    observe: Callable | None = None
+    verify: Callable | None = None
+    rtol: float = 1e-5
+    atol: float = 1e-6
+
+
+# --------------------------------------------------------------- observing
+
+
+def observe_call(fn: Callable, inputs: dict[str, Any], case: Case):
+    """Calls `fn(*inputs)`; returns its value and the gradients `case` asks for."""
+    inputs = dict(inputs)
+    for name in case.grad_wrt:
+        inputs[name] = tf.convert_to_tensor(inputs[name])
+    with tf.GradientTape(persistent=True) as tape:
+        for name in case.grad_wrt:
+            tape.watch(inputs[name])
+        value = fn(*inputs.values())
+        projection = _projection(value) if case.grad_wrt else None
+    observed = [("the returned value", value)]
+    for name in case.grad_wrt:
+        if projection is None:
+            grad = _UNAVAILABLE
+        else:
+            grad = tape.gradient(projection, inputs[name])
+            if isinstance(grad, tf.IndexedSlices):  # from a gather: densify
+                grad = tf.convert_to_tensor(grad)
+        observed.append((f"the gradient with respect to `{name}`", grad))
+    del tape
+    return observed
+
+
+def _projection(value):
+    """`sum(value * w)` with fixed weights `w`, or None if `value` is no tensor."""
+    try:
+        value = tf.convert_to_tensor(value)
+    except (TypeError, ValueError):
+        return None
+    if not value.dtype.is_floating:
+        return None
+    weights = np.random.default_rng(1234).uniform(0.5, 1.5, size=value.shape.as_list())
+    return tf.reduce_sum(value * tf.constant(weights, dtype=value.dtype))
+
+
+class _Unavailable:
+    def __repr__(self) -> str:
+        return "unavailable"
+
+
+_UNAVAILABLE = _Unavailable()
+
+
+# --------------------------------------------------------------- comparing
+
+
+def _is_tensor_like(value) -> bool:
+    return isinstance(value, (tf.Tensor, tf.Variable, np.ndarray, np.generic))
+
+
+def _describe_type(value) -> str:
+    if value is None:
+        return "None"
+    if isinstance(value, (tf.Tensor, tf.Variable)):
+        return f"a {value.dtype.name} tensor of shape {tuple(value.shape)}"
+    if isinstance(value, np.ndarray):
+        return f"a {value.dtype} NumPy array of shape {value.shape}"
+    return f"a {type(value).__name__}"
+
+
+def _format(value, mark=None) -> str:
+    if isinstance(value, (tf.Tensor, tf.Variable)):
+        value = value.numpy()
+    if isinstance(value, np.ndarray) and value.size > 12:
+        flat = value.ravel()
+        text = np.array2string(flat[:6], precision=5, separator=", ")
+        out = f"array of shape {value.shape}, first values {text[:-1]}, ...]"
+        if mark is not None:
+            index = np.unravel_index(mark, value.shape)
+            out += f"; at index {tuple(int(i) for i in index)}: {flat[mark]:.6g}"
+        return out
+    if isinstance(value, np.ndarray):
+        return np.array2string(value, precision=5, separator=", ")
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return repr(value)
+
+
+def _indent(text: str) -> str:
+    return text.replace("\n", "\n            ")
+
+
+def compare(what: str, expected, received, rtol: float, atol: float):
+    """Compares one observation; returns a `Difference` or None.
+
+    Tensors and arrays must agree in type family, shape, dtype, where they
+    are finite, and in value (`rtol`, `atol`); numbers (a reference returning
+    a Python or NumPy scalar) in value; integers exactly; tuples, lists and
+    dicts element by element.
+    """
+    if received is _UNAVAILABLE:
+        return Difference(
+            what, "could not be computed: the returned value is not a tensor"
+        )
+    if expected is None:  # not connected in the reference: None or zeros will do
+        if received is None or not np.any(np.asarray(received)):
+            return None
+        return Difference(
+            what, "should be zero", "None (no dependence)", _format(received)
+        )
+    if isinstance(expected, dict):
+        if not isinstance(received, dict):
+            return Difference(
+                what,
+                "expected a dict",
+                _format(sorted(expected)),
+                _describe_type(received),
+            )
+        if sorted(expected) != sorted(received):
+            return Difference(
+                what, "has other keys", repr(sorted(expected)), repr(sorted(received))
+            )
+        for key in expected:
+            diff = compare(f"{what}[{key!r}]", expected[key], received[key], rtol, atol)
+            if diff:
+                return dataclasses.replace(diff, path=(key, *diff.path))
+        return None
+    if isinstance(expected, (tuple, list)):
+        if not isinstance(received, (tuple, list)) or len(received) != len(expected):
+            return Difference(
+                what,
+                f"expected a tuple of {len(expected)} values",
+                f"a tuple of {len(expected)}",
+                _describe_type(received)
+                if not isinstance(received, (tuple, list))
+                else f"a {type(received).__name__} of {len(received)}",
+            )
+        for i, (e, r) in enumerate(zip(expected, received)):
+            diff = compare(f"{what}[{i}]", e, r, rtol, atol)
+            if diff:
+                return dataclasses.replace(diff, path=(i, *diff.path))
+        return None
+    if isinstance(expected, (bool, np.bool_)):
+        if received is None or not isinstance(received, (bool, np.bool_)):
+            return Difference(
+                what, "expected a bool", repr(expected), _describe_type(received)
+            )
+        if bool(expected) != bool(received):
+            return Difference(
+                what, "differs", repr(bool(expected)), repr(bool(received))
+            )
+        return None
+    if isinstance(expected, numbers.Integral):
+        if isinstance(received, (bool, np.bool_)) or not isinstance(
+            received, numbers.Integral
+        ):
+            return Difference(
+                what,
+                "expected an integer",
+                repr(int(expected)),
+                _describe_type(received),
+            )
+        if int(expected) != int(received):
+            return Difference(what, "differs", repr(int(expected)), repr(int(received)))
+        return None
+    if isinstance(expected, (float, np.floating)):
+        return _compare_number(what, float(expected), received, rtol, atol)
+    if _is_tensor_like(expected):
+        return _compare_array(what, expected, received, rtol, atol)
+    raise TypeError(  # a reference that returns something else is a bug here
+        f"Cannot compare a reference value of type {type(expected).__name__}. "
+        f"Received: expected={expected!r}"
+    )
+
+
+def _compare_number(what, expected: float, received, rtol, atol):
+    if isinstance(received, (tf.Tensor, tf.Variable)):
+        received = received.numpy()
+    if (
+        received is None
+        or isinstance(received, (bool, np.bool_, str))
+        or np.ndim(received) != 0
+    ):
+        return Difference(
+            what,
+            "expected a number (a Python float)",
+            _format(expected),
+            _describe_type(received)
+            + ("" if received is None else f": {_format(received)}"),
+        )
+    try:
+        value = float(received)
+    except (TypeError, ValueError):
+        return Difference(
+            what, "expected a number", _format(expected), _describe_type(received)
+        )
+    if math.isnan(value) and not math.isnan(expected):
+        return Difference(what, "is NaN", _format(expected), "nan")
+    if not np.isclose(value, expected, rtol=rtol, atol=atol, equal_nan=True):
+        return Difference(what, "differs", _format(expected), _format(value))
+    return None
+
+
+def _compare_array(what, expected, received, rtol, atol):
+    expected = np.asarray(expected)
+    if received is None:
+        return Difference(
+            what,
+            "is None: nothing was returned, or the output does not depend on "
+            "this input in a differentiable way (NumPy or Python code inside "
+            "the function cuts the gradient)"
+            if "gradient" in what
+            else "is None: did you forget `return`?",
+            f"a {expected.dtype} tensor of shape {expected.shape}",
+            "None",
+        )
+    if isinstance(received, (list, tuple)):
+        return Difference(
+            what,
+            "expected a tensor or array",
+            f"a {expected.dtype} tensor of shape {expected.shape}",
+            f"a Python {type(received).__name__}: {received!r:.80}",
+        )
+    if isinstance(received, tf.IndexedSlices):
+        received = tf.convert_to_tensor(received)
+    try:
+        array = np.asarray(received.numpy() if hasattr(received, "numpy") else received)
+    except Exception:  # noqa: BLE001 - anything unconvertible is a wrong type
+        array = None
+    if array is None or array.dtype == object:
+        return Difference(
+            what,
+            "expected a tensor or array",
+            f"a {expected.dtype} tensor of shape {expected.shape}",
+            _describe_type(received),
+        )
+    if array.shape != expected.shape:
+        return Difference(
+            what,
+            "has the wrong shape",
+            f"shape {expected.shape}",
+            f"shape {array.shape}: {_format(array)}",
+        )
+    if array.dtype != expected.dtype:
+        return Difference(
+            what,
+            "has the wrong dtype",
+            str(expected.dtype),
+            f"{array.dtype} ({_describe_type(received)})",
+        )
+    if array.dtype.kind in "fc":
+        bad = np.isnan(array) & ~np.isnan(expected)
+        if bad.any():
+            first = int(np.flatnonzero(bad)[0])
+            return Difference(
+                what,
+                f"contains NaN ({int(bad.sum())} of {array.size} values)",
+                _format(expected, first),
+                _format(array, first),
+            )
+    if array.dtype.kind in "fc":
+        close = np.isclose(array, expected, rtol=rtol, atol=atol, equal_nan=True)
+    else:
+        close = array == expected
+    if not close.all():
+        first = int(np.flatnonzero(~close.ravel())[0])
+        problem = "differs"
+        if array.size > 1:
+            problem += f" at {int((~close).sum())} of {array.size} positions"
+        return Difference(
+            what, problem, _format(expected, first), _format(array, first)
+        )
+    return None
+
+
+# ----------------------------------------------------------------- running
+
+
+class CheckTimeout(BaseException):
+    """Raised inside a student's function that runs past the time limit.
+
+    A `BaseException`, so an `except Exception` in the student's code does not
+    swallow it.
+    """
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float | None):
+    """Raises `CheckTimeout` in the block after `seconds` (main thread, Unix only)."""
+    usable = (
+        seconds is not None
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+    )
+    if not usable:
+        yield
+        return
+
+    def _raise(signum, frame):
+        raise CheckTimeout(f"ran longer than the time limit of {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, _raise)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+class _StudentError(Exception):
+    def __init__(self, name, exc):
+        super().__init__(str(exc))
+        self.exc = exc
+        self.name = name
+
+
+def _student_frame(exc: BaseException) -> str:
+    """`line N: code` of the innermost frame outside the checker, if any."""
+    frames = [
+        frame
+        for frame in traceback.extract_tb(exc.__traceback__)
+        if not frame.filename.startswith(_PACKAGE_DIR)
+    ]
+    if not frames:
+        return ""
+    own = [f for f in frames if "site-packages" not in f.filename] or frames
+    frame = own[-1]
+    where = "your code" if frame.filename.startswith("<") else frame.filename
+    return f" (in {where}, line {frame.lineno}: `{(frame.line or '').strip()}`)"
+
+
+def _run_student(exercise: Exercise, fn, case: Case, timeout):
+    inputs = case.make()
+    observe = exercise.observe or observe_call
+    try:
+        with time_limit(timeout):
+            return observe(fn, inputs, case)
+    except (Exception, CheckTimeout) as exc:  # the student's function failed
+        raise _StudentError(exercise.name, exc) from exc
+
+
+def _failure_message(exercise: Exercise, fn, exc: BaseException) -> str:
+    name = exercise.name
+    if isinstance(exc, NotImplementedError):
+        return (
+            f"✗ {name}: not implemented yet: the function raises "
+            "NotImplementedError.\n"
+            "  Replace `raise NotImplementedError` with your code, run the cell, "
+            "then run this check again."
+        )
+    if isinstance(exc, CheckTimeout):
+        return f"✗ {name}: {exc}. Is there an endless loop?\n  Hint: {exercise.hint}"
+    return (
+        f"✗ {name}: calling your function raised {type(exc).__name__}: {exc}"
+        f"{_student_frame(exc)}\n  Hint: {exercise.hint}"
+    )
+
+
+def _element(value, path):
+    for key in path:
+        value = value[key]
+    return value
+
+
+def _known_mistake(
+    exercise: Exercise, case: Case, received, index: int, path: tuple
+) -> Mistake | None:
+    """The listed mistake that makes the student's difference, if any.
+
+    The student's function first differs from the reference in observation
+    `index`, at `path` inside it (an element of a returned tuple); a mistake
+    matches when its own observation agrees with the student's there.
+    """
+    observe = exercise.observe or observe_call
+    what, value = received[index]
+    for mistake in exercise.mistakes:
+        try:
+            wrong = observe(mistake.implementation, case.make(), case)
+            same = compare(
+                what,
+                _element(wrong[index][1], path),
+                _element(value, path),
+                exercise.rtol,
+                exercise.atol,
+            )
+        except Exception:  # noqa: BLE001 - a mistake that crashes cannot match
+            continue
+        if same is None:
+            return mistake
+    return None
+
+
+def check_exercise(exercise: Exercise, fn, timeout: float | None = 60.0) -> CheckResult:
+    """Checks `fn` against `exercise`; never raises for a faulty `fn`.
+
+    Args:
+        exercise: the exercise.
+        fn: the student's function.
+        timeout: seconds each call of `fn` may take (`None`: no limit).
+            Defaults to 60.
+
+    Returns:
+        A `CheckResult`.
+    """
+    name = exercise.name
+    if not callable(fn):
+        return CheckResult(
+            name,
+            False,
+            f"✗ {name}: expected a function, received {_describe_type(fn)}. "
+            f"Pass the function itself: check({name!r}, {name}).",
+        )
+    try:
+        if exercise.verify is not None:
+            try:
+                with time_limit(timeout):
+                    diff = exercise.verify(fn)
+            except (Exception, CheckTimeout) as exc:
+                raise _StudentError(name, exc) from exc
+            if diff is not None:
+                return _fail(exercise, diff, "", None)
+            return CheckResult(
+                name,
+                True,
+                f"✓ {name} passed: shapes, dtypes and the distribution match.",
+            )
+        observe = exercise.observe or observe_call
+        for index, case in enumerate(exercise.cases, start=1):
+            expected = observe(exercise.reference, case.make(), case)
+            received = _run_student(exercise, fn, case, timeout)
+            for position, ((what, e), (_, r)) in enumerate(zip(expected, received)):
+                diff = compare(what, e, r, exercise.rtol, exercise.atol)
+                if diff is not None:
+                    where = f"case {index} of {len(exercise.cases)}: {case.description}"
+                    mistake = _known_mistake(
+                        exercise, case, received, position, diff.path
+                    )
+                    return _fail(exercise, diff, where, mistake)
+    except _StudentError as err:
+        return CheckResult(name, False, _failure_message(exercise, fn, err.exc))
+    what = "values, shapes, dtypes"
+    if any(case.grad_wrt for case in exercise.cases) or exercise.observe:
+        what += " and gradients or updates"
+    return CheckResult(
+        name,
+        True,
+        f"✓ {name} passed: {len(exercise.cases)} cases ({what}) match the reference.",
+    )
+
+
+def _fail(
+    exercise, diff: Difference, where: str, mistake: Mistake | None
+) -> CheckResult:
+    lines = [f"✗ {exercise.name}: {diff.lines()[0]}"]
+    if where:
+        lines.append(f"  {where}")
+    lines += diff.lines()[1:]
+    if mistake is not None:
+        lines.append(f"  Hint: {mistake.hint}")
+    else:
+        lines.append(f"  Hint: {exercise.hint}")
+    return CheckResult(exercise.name, False, "\n".join(lines))

@@ -1,0 +1,31 @@
+"""Every exercise, by chapter, in the order the notebooks present them."""
+
+from __future__ import annotations
+
+from tfgan_edu.exercises import (
+    conditional,
+    dcgan,
+    evaluation,
+    minimax,
+    stability,
+    translation,
+    vae,
+)
+from tfgan_edu.exercises._core import Exercise
+
+CHAPTERS: dict[int, tuple[str, str]] = {
+    1: ("The minimax game", "minimax_game"),
+    2: ("DCGAN on images", "dcgan_images"),
+    3: ("Conditional GANs", "conditional_gans"),
+    4: ("Evaluating GANs", "evaluation"),
+    5: ("GANs and VAEs", "gan_vs_vae"),
+    6: ("Training instability", "training_instability"),
+    7: ("Image-to-image translation", "image_translation"),
+}
+"""Chapter number -> (title, slug of its exercise notebook's file name)."""
+
+EXERCISES: dict[str, Exercise] = {
+    exercise.name: exercise
+    for module in (minimax, dcgan, conditional, evaluation, vae, stability, translation)
+    for exercise in module.EXERCISES
+}
