@@ -11,7 +11,36 @@ Example:
 0.0
 """
 
-from tfgan_edu.metrics.frechet import frechet_distance
+from tfgan_edu.metrics.extraction import extract_features
+from tfgan_edu.metrics.frechet import (
+    fid,
+    frechet_distance,
+    frechet_distance_from_statistics,
+)
+from tfgan_edu.metrics.inception_score import inception_score
+from tfgan_edu.metrics.kernel_distance import kid, kid_from_features
+from tfgan_edu.metrics.mean_std import MeanStd
 from tfgan_edu.metrics.mode_coverage import mode_coverage
+from tfgan_edu.metrics.moments import (
+    load_statistics,
+    save_statistics,
+    statistics,
+)
+from tfgan_edu.metrics.precision_recall import density_coverage, precision_recall
 
-__all__ = ["frechet_distance", "mode_coverage"]
+__all__ = [
+    "MeanStd",
+    "density_coverage",
+    "extract_features",
+    "fid",
+    "frechet_distance",
+    "frechet_distance_from_statistics",
+    "inception_score",
+    "kid",
+    "kid_from_features",
+    "load_statistics",
+    "mode_coverage",
+    "precision_recall",
+    "save_statistics",
+    "statistics",
+]

@@ -1,4 +1,4 @@
-"""The Fréchet distance between two sets of features (FID, when Inception's).
+"""The Fréchet distance between two sets of features, and FID on images.
 
 Heusel et al. (2017, "GANs Trained by a Two Time-Scale Update Rule Converge
 to a Local Nash Equilibrium") fit a Gaussian to each set of features and
@@ -6,12 +6,21 @@ report the squared 2-Wasserstein distance between the two Gaussians:
 
     d^2 = ||mu_a - mu_b||^2 + tr(S_a) + tr(S_b) - 2 tr((S_a S_b)^(1/2))
 
-`S_a S_b` is not symmetric, and the usual `scipy.linalg.sqrtm` of it can
-turn complex or NaN when the covariances are singular (fewer samples than
-dimensions). Here `tr((S_a S_b)^(1/2))` is computed as the sum of square
-roots of the eigenvalues of the symmetric positive semi-definite matrix
-`S_a^(1/2) S_b S_a^(1/2)`, which has the same eigenvalues as `S_a S_b`. So the
-result is always a finite, non-negative float.
+`S_a S_b` is not symmetric, and the usual `scipy.linalg.sqrtm` of it is
+slow (minutes for d = 2048) and can turn complex or NaN when the
+covariances are singular (fewer samples than dimensions). Here each
+covariance is factored as `S = F F^T` by a pivoted Cholesky decomposition
+(LAPACK `pstrf`), which also works for singular matrices and then gives
+`F` only as many columns as the rank. `S_a S_b` has the same non-zero
+eigenvalues as `G^T G` with `G = F_b^T F_a`, which is symmetric positive
+semi-definite, so
+
+    tr((S_a S_b)^(1/2)) = sum of sqrt(eigenvalues of G^T G)
+
+(the nuclear norm of `G`). This costs about four `d x d` matrix products
+instead of the square root of a general matrix, stays exact, and the
+result is always a finite, non-negative float. `benchmarks/metrics.py`
+compares it with the `sqrtm` route.
 
 Example:
 
@@ -23,35 +32,149 @@ Example:
 
 from __future__ import annotations
 
+import os
+from typing import Any
+
 import numpy as np
+from scipy.linalg import blas, lapack
+
+from tfgan_edu.metrics._validation import check_features, check_same_dimension
+from tfgan_edu.metrics.extraction import (
+    DEFAULT_BATCH_SIZE,
+    check_source,
+    feature_batches,
+)
+from tfgan_edu.metrics.moments import (
+    MomentAccumulator,
+    check_statistics,
+    load_statistics,
+    statistics,
+)
+
+_PSD_TOLERANCE = 1e-6
+"""How negative (relative to the largest variance) a residual variance may be."""
 
 
-def _statistics(features: np.ndarray, arg: str) -> tuple[np.ndarray, np.ndarray]:
-    """Mean `(d,)` and unbiased covariance `(d, d)` of float64 features."""
-    features = np.asarray(features, dtype=np.float64)
-    if features.ndim != 2 or len(features) < 2:
+def psd_factor(sigma: np.ndarray, name: str = "sigma") -> np.ndarray:
+    """Factors a symmetric positive semi-definite matrix as `F F^T`.
+
+    Uses the pivoted Cholesky decomposition (LAPACK `dpstrf`), which stops
+    at the numerical rank `r`, so singular covariances (fewer samples than
+    dimensions) factor too.
+
+    Args:
+        sigma: symmetric PSD float64 array `(d, d)`.
+        name: how `sigma` is called in error messages. Defaults to
+            `"sigma"`.
+
+    Returns:
+        A float64 array `F` of shape `(d, r)` with `F @ F.T` equal to
+        `sigma` up to round-off.
+
+    Example:
+
+    >>> sigma = np.array([[4.0, 2.0], [2.0, 1.0]])  # rank 1
+    >>> f = psd_factor(sigma)
+    >>> f.shape, bool(np.allclose(f @ f.T, sigma))
+    ((2, 1), True)
+    """
+    d = sigma.shape[0]
+    factor, pivots, rank, info = lapack.dpstrf(sigma, lower=1)
+    if info < 0:  # pragma: no cover - only for malformed arguments
+        raise ValueError(f"LAPACK dpstrf rejected its argument {-info}.")
+    f = np.empty((d, rank))
+    f[pivots - 1] = np.tril(factor[:, :rank])  # undo the pivoting: S = P L L^T P^T
+    if rank < d:
+        # What the factor leaves out must be ~0; negative variances there
+        # mean `sigma` has a negative eigenvalue.
+        residual = np.diag(sigma) - np.einsum("ij,ij->i", f, f)
+        scale = max(float(np.max(np.diag(sigma))), np.finfo(np.float64).tiny)
+        if np.min(residual) < -_PSD_TOLERANCE * scale:
+            raise ValueError(
+                f"Expected `{name}` to be positive semi-definite (a covariance). "
+                f"Received: {name} with a negative direction (residual variance "
+                f"{float(np.min(residual)):.3g})"
+            )
+    return f
+
+
+def trace_sqrt_product(sigma_a: np.ndarray, sigma_b: np.ndarray) -> float:
+    """Computes `tr((S_a S_b)^(1/2))` for two covariance matrices.
+
+    Args:
+        sigma_a: symmetric PSD float64 array `(d, d)`.
+        sigma_b: symmetric PSD float64 array `(d, d)`.
+
+    Returns:
+        The trace as a non-negative Python float: the sum of the square
+        roots of the eigenvalues of `S_a S_b`, which are real and
+        non-negative.
+
+    Example:
+
+    >>> trace_sqrt_product(np.diag([1.0, 4.0]), np.diag([9.0, 1.0]))  # 3 + 2
+    5.0
+    """
+    f_a = psd_factor(sigma_a, "sigma_a")  # (d, r_a)
+    f_b = psd_factor(sigma_b, "sigma_b")  # (d, r_b)
+    if f_a.shape[1] == 0 or f_b.shape[1] == 0:
+        return 0.0
+    g = f_b.T @ f_a  # (r_b, r_a); S_a S_b and G^T G share their non-zero eigenvalues
+    # Gram matrix of the smaller side, lower half, by syrk (g.T is a Fortran view).
+    gram = blas.dsyrk(1.0, g.T, trans=int(g.shape[0] <= g.shape[1]), lower=1)
+    eigenvalues = np.linalg.eigvalsh(gram, UPLO="L")
+    return float(np.sum(np.sqrt(np.clip(eigenvalues, 0.0, None))))
+
+
+def frechet_distance_from_statistics(
+    mu_a: np.ndarray, sigma_a: np.ndarray, mu_b: np.ndarray, sigma_b: np.ndarray
+) -> float:
+    """Computes the Fréchet distance between two Gaussians `N(mu, sigma)`.
+
+    Args:
+        mu_a: mean of the first set, shape `(d,)`.
+        sigma_a: covariance of the first set, shape `(d, d)`, symmetric
+            positive semi-definite (it may be singular).
+        mu_b: mean of the second set, shape `(d,)`.
+        sigma_b: covariance of the second set, shape `(d, d)`.
+
+    Returns:
+        `||mu_a - mu_b||^2 + tr(S_a) + tr(S_b) - 2 tr((S_a S_b)^(1/2))` as a
+        non-negative Python float, computed in float64; exactly 0.0 for
+        identical statistics.
+
+    Example:
+
+    >>> mu, sigma = np.zeros(2), np.diag([1.0, 4.0])
+    >>> frechet_distance_from_statistics(mu, sigma, mu + 1.0, sigma)  # |(1, 1)|^2
+    2.0
+    >>> frechet_distance_from_statistics(mu, sigma, mu, np.diag([4.0, 1.0]))
+    2.0
+    """
+    mu_a, sigma_a = check_statistics(mu_a, sigma_a, "statistics a")
+    mu_b, sigma_b = check_statistics(mu_b, sigma_b, "statistics b")
+    if mu_a.shape != mu_b.shape:
         raise ValueError(
-            f"Expected `{arg}` of shape (n, d) with n >= 2 samples. "
-            f"Received: {arg}.shape={features.shape}"
+            "Expected both sets of statistics to have the same dimension d. "
+            f"Received: mu_a.shape={mu_a.shape}, mu_b.shape={mu_b.shape}"
         )
-    if not np.all(np.isfinite(features)):
-        raise ValueError(
-            f"Expected finite `{arg}`. Received: {arg} with "
-            f"{int(np.sum(~np.isfinite(features)))} NaN or infinite values"
-        )
-    return features.mean(axis=0), np.cov(features, rowvar=False).reshape(
-        features.shape[1], features.shape[1]
+    if np.array_equal(mu_a, mu_b) and np.array_equal(sigma_a, sigma_b):
+        return 0.0  # the same Gaussian; skip the round-off of the trace terms
+    distance = (
+        np.sum((mu_a - mu_b) ** 2)
+        + np.trace(sigma_a)
+        + np.trace(sigma_b)
+        - 2.0 * trace_sqrt_product(sigma_a, sigma_b)
     )
-
-
-def _psd_sqrt(matrix: np.ndarray) -> np.ndarray:
-    """Square root of a symmetric PSD matrix; negative round-off clipped to 0."""
-    eigenvalues, eigenvectors = np.linalg.eigh(matrix)
-    return (eigenvectors * np.sqrt(np.clip(eigenvalues, 0.0, None))) @ eigenvectors.T
+    return max(float(distance), 0.0)
 
 
 def frechet_distance(features_a: np.ndarray, features_b: np.ndarray) -> float:
     """Computes the Fréchet distance between Gaussians fitted to two feature sets.
+
+    The Gaussians have each set's mean and unbiased covariance
+    (`statistics`); the distance is `frechet_distance_from_statistics` of
+    the two.
 
     Args:
         features_a: Array of shape `(n_a, d)`, one feature vector per row,
@@ -73,22 +196,95 @@ def frechet_distance(features_a: np.ndarray, features_b: np.ndarray) -> float:
     >>> bool(0.0 < d_ab < 0.1 and abs(d_ab - d_ba) < 1e-12)
     True
     """
-    mu_a, sigma_a = _statistics(features_a, "features_a")
-    mu_b, sigma_b = _statistics(features_b, "features_b")
-    if mu_a.shape != mu_b.shape:
-        raise ValueError(
-            "Expected both feature sets to have the same dimension d. "
-            f"Received: features_a.shape[1]={mu_a.shape[0]}, "
-            f"features_b.shape[1]={mu_b.shape[0]}"
-        )
-    sqrt_a = _psd_sqrt(sigma_a)
-    product = sqrt_a @ sigma_b @ sqrt_a  # symmetric PSD, same spectrum as S_a S_b
-    eigenvalues = np.linalg.eigvalsh((product + product.T) / 2.0)
-    trace_sqrt = np.sum(np.sqrt(np.clip(eigenvalues, 0.0, None)))
-    distance = (
-        np.sum((mu_a - mu_b) ** 2)
-        + np.trace(sigma_a)
-        + np.trace(sigma_b)
-        - 2.0 * trace_sqrt
+    features_a = check_features(features_a, "features_a", min_rows=2, dtype=None)
+    features_b = check_features(features_b, "features_b", min_rows=2, dtype=None)
+    check_same_dimension(features_a, features_b, "features_a", "features_b")
+    return frechet_distance_from_statistics(
+        *statistics(features_a), *statistics(features_b)
     )
-    return max(float(distance), 0.0)
+
+
+def _is_statistics(source: Any) -> bool:
+    return isinstance(source, (str, os.PathLike)) or (
+        isinstance(source, tuple) and len(source) == 2
+    )
+
+
+def _statistics_of(
+    source: Any, name: str, extractor: Any, batch_size: int, progress: bool, max_samples
+) -> tuple[np.ndarray, np.ndarray]:
+    if isinstance(source, (str, os.PathLike)):
+        return load_statistics(source)
+    if isinstance(source, tuple):
+        return check_statistics(*source, name=name)
+    accumulator = MomentAccumulator()
+    for features in feature_batches(
+        extractor, source, batch_size, progress, max_samples, name=name
+    ):
+        accumulator.update(features, name=f"{name} features")
+    if accumulator.count < 2:
+        raise ValueError(
+            f"Expected at least 2 samples in `{name}` to estimate a covariance. "
+            f"Received: {accumulator.count} sample"
+        )
+    return accumulator.result()
+
+
+def fid(
+    real: Any,
+    fake: Any,
+    extractor: Any = "digits",
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: bool = False,
+    max_samples: int | None = None,
+) -> float:
+    """Computes the Fréchet distance between real and generated images' features.
+
+    With `extractor="inception"` this is the FID of Heusel et al. (2017);
+    with the default `"digits"` it is the same distance in the feature
+    space of the digits classifier that ships with the package (how FID is
+    measured on MNIST-like data without Inception weights). Images stream
+    through the extractor batch by batch into a running float64 mean and
+    covariance, so not even the features of 50,000 images are held.
+
+    Args:
+        real: the real side: images (array `(n, H, W, C)` in [-1, 1]), a
+            `tf.data.Dataset` or iterable of batches (see
+            `extract_features`), precomputed statistics `(mu, sigma)`, or
+            the path of an `.npz` file of them (`save_statistics`, TTUR's
+            reference files). With `extractor=None`, feature vectors
+            `(n, d)` instead of images.
+        fake: the generated side, in any of the same forms.
+        extractor: what maps images to features: `"digits"`,
+            `"digits_logits"`, `"inception"`, a `keras.Model`, a callable
+            (see `tfgan_edu.metrics.features.get_extractor`), or `None`
+            when `real` and `fake` are features already. Statistics must
+            come from the same extractor. Defaults to `"digits"`.
+        batch_size: images per extractor call for arrays. Defaults to 256.
+        progress: whether to show tqdm progress bars. Defaults to `False`.
+        max_samples: use at most this many samples of each side. Defaults
+            to `None` (all).
+
+    Returns:
+        The distance as a non-negative Python float (float64 arithmetic).
+
+    Example:
+
+    >>> rng = np.random.default_rng(0)
+    >>> real = rng.uniform(-1, 1, size=(200, 8, 8, 1)).astype("float32")
+    >>> fake = np.clip(real + 0.5, -1, 1)
+    >>> flatten = lambda x: x.reshape(len(x), -1)  # pixels as features
+    >>> d = fid(real, fake, extractor=flatten)
+    >>> bool(d > 1.0), fid(real, real, extractor=flatten)
+    (True, 0.0)
+    >>> stats = statistics(flatten(real))  # precomputed real statistics
+    >>> bool(abs(fid(stats, fake, extractor=flatten) - d) < 1e-9)
+    True
+    """
+    for source, name in ((real, "real"), (fake, "fake")):
+        if not _is_statistics(source):
+            check_source(source, name)
+    return frechet_distance_from_statistics(
+        *_statistics_of(real, "real", extractor, batch_size, progress, max_samples),
+        *_statistics_of(fake, "fake", extractor, batch_size, progress, max_samples),
+    )

@@ -1,0 +1,74 @@
+"""Argument checks shared by the metrics (private).
+
+`tfgan_edu.models.gan.check_positive_int` does the same for the models;
+metrics sit below models and must not import them, hence this module.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+def check_positive_int(name: str, value: Any, minimum: int = 1) -> None:
+    """Raises a ValueError unless `value` is an int >= `minimum` (bools rejected)."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, np.integer))
+        or value < minimum
+    ):
+        raise ValueError(
+            f"Expected `{name}` to be an integer >= {minimum}. Received: {name}={value!r}"
+        )
+
+
+def check_finite(array: np.ndarray, name: str) -> None:
+    """Raises a ValueError naming how many entries of `array` are NaN or infinite."""
+    if not np.all(np.isfinite(array)):
+        raise ValueError(
+            f"Expected finite `{name}`. Received: {name} with "
+            f"{int(np.sum(~np.isfinite(array)))} NaN or infinite values"
+        )
+
+
+def check_features(
+    features: Any, name: str, min_rows: int = 1, dtype: Any = np.float64
+) -> np.ndarray:
+    """`features` as a real array `(n, d)` with n >= `min_rows`, all finite.
+
+    Converted to `dtype` (float64 by default); `dtype=None` keeps the input's
+    real dtype, so that large arrays are not copied.
+    """
+    if not hasattr(features, "shape") and not isinstance(features, (list, tuple)):
+        raise ValueError(
+            f"Expected `{name}` to be an array of shape (n, d). "
+            f"Received: {name} of type {type(features).__name__}"
+        )
+    features = np.asarray(features, dtype=dtype)
+    if features.dtype == object or not (
+        np.issubdtype(features.dtype, np.floating)
+        or np.issubdtype(features.dtype, np.integer)
+    ):
+        raise ValueError(
+            f"Expected `{name}` to hold real numbers. "
+            f"Received: {name}.dtype={features.dtype}"
+        )
+    if features.ndim != 2 or len(features) < min_rows or features.shape[1] < 1:
+        raise ValueError(
+            f"Expected `{name}` of shape (n, d) with n >= {min_rows} samples "
+            f"and d >= 1. Received: {name}.shape={features.shape}"
+        )
+    check_finite(features, name)
+    return features
+
+
+def check_same_dimension(
+    a: np.ndarray, b: np.ndarray, name_a: str, name_b: str
+) -> None:
+    """Raises a ValueError unless two `(n, d)` arrays share d."""
+    if a.shape[1] != b.shape[1]:
+        raise ValueError(
+            "Expected both feature sets to have the same dimension d. "
+            f"Received: {name_a}.shape[1]={a.shape[1]}, {name_b}.shape[1]={b.shape[1]}"
+        )
