@@ -1,5 +1,6 @@
-"""Keras callbacks for GAN training: sample grids from fixed noise, and a
-guard that stops a diverging or collapsing run and restores good weights."""
+"""Keras callbacks for GAN training: sample grids from fixed noise, a guard
+that stops a diverging or collapsing run and restores good weights, and a
+learning-rate scheduler for models with one optimizer per player."""
 
 from __future__ import annotations
 
@@ -385,3 +386,71 @@ class DivergenceGuard(keras.callbacks.Callback):
 
 def _non_finite_count(arrays) -> int:
     return int(sum(np.size(a) - np.count_nonzero(np.isfinite(a)) for a in arrays))
+
+
+class LearningRateScheduler(keras.callbacks.Callback):
+    """Sets the learning rate of every optimizer of a GAN at each epoch start.
+
+    Keras' own `keras.callbacks.LearningRateScheduler` changes
+    `model.optimizer`, which a GAN does not have: it has one optimizer per
+    player (`d_optimizer` and `g_optimizer`, and any other `*_optimizer` of
+    a model in this package). This callback applies `schedule` to each of
+    them and logs the rates as `d_learning_rate` and `g_learning_rate`.
+
+    Args:
+        schedule: `fn(epoch, learning_rate) -> new learning_rate`, called
+            once per optimizer at the start of every epoch (epochs count
+            from 0), as in Keras' scheduler.
+        verbose: 1 prints each change. Default 0.
+
+    Example:
+
+    >>> drop = LearningRateScheduler(lambda epoch, lr: lr * 0.1 if epoch == 30 else lr)
+    """
+
+    def __init__(self, schedule, verbose: int = 0):
+        super().__init__()
+        if not callable(schedule):
+            raise ValueError(
+                "Expected `schedule` to be a function (epoch, learning_rate) -> "
+                f"learning_rate. Received: schedule={schedule!r}"
+            )
+        self.schedule = schedule
+        self.verbose = verbose
+
+    def _optimizers(self) -> dict[str, keras.optimizers.Optimizer]:
+        found = {
+            name[: -len("_optimizer")]: value
+            for name, value in vars(self.model).items()
+            if name.endswith("_optimizer")
+            and isinstance(value, keras.optimizers.Optimizer)
+        }
+        if not found:
+            raise ValueError(
+                "LearningRateScheduler sets the optimizers of a compiled GAN "
+                "(d_optimizer, g_optimizer, ...). Received: a model without them, "
+                f"{type(self.model).__name__}; compile it first, or use "
+                "keras.callbacks.LearningRateScheduler for a single-optimizer model."
+            )
+        return found
+
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+        for prefix, optimizer in self._optimizers().items():
+            old = float(keras.ops.convert_to_numpy(optimizer.learning_rate))
+            new = float(self.schedule(epoch, old))
+            if not math.isfinite(new) or new < 0:
+                raise ValueError(
+                    "Expected the schedule to return a finite learning rate >= 0. "
+                    f"Received: {new!r} for {prefix}_optimizer at epoch {epoch}"
+                )
+            optimizer.learning_rate = new
+            if self.verbose and new != old:
+                print(f"\nEpoch {epoch + 1}: {prefix}_optimizer learning rate {new:g}.")
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        if logs is None:
+            return
+        for prefix, optimizer in self._optimizers().items():
+            logs[f"{prefix}_learning_rate"] = float(
+                keras.ops.convert_to_numpy(optimizer.learning_rate)
+            )
