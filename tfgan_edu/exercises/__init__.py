@@ -57,6 +57,7 @@ __all__ = [
     "ExerciseTable",
     "Mistake",
     "check",
+    "check_all",
     "get",
     "list",
     "names",
@@ -207,3 +208,61 @@ def check(
     if verbose:
         print(result.message)
     return result
+
+
+def check_all(
+    namespace: dict,
+    chapter: int | None = None,
+    *,
+    exercises: builtins.list[str] | None = None,
+    verbose: bool = True,
+    timeout: float | None = 60.0,
+) -> builtins.list[CheckResult]:
+    """Checks every exercise function found in `namespace` and prints a score.
+
+    The last cell of an exercise notebook calls it with `globals()`; the
+    grader (`tfgan-edu grade`) calls it the same way. An exercise whose
+    function is missing from `namespace` fails.
+
+    Args:
+        namespace: where the student's functions live, e.g. `globals()`.
+        chapter: check the exercises of this chapter. Defaults to `None`.
+        exercises: or check these exercises, by name (default: those of
+            `chapter`, or all).
+        verbose: print one line per exercise and the score. Defaults to `True`.
+        timeout: seconds each call of a student's function may take.
+            Defaults to 60.
+
+    Returns:
+        One `CheckResult` per exercise, in order.
+
+    Example:
+
+    >>> def slerp(z0, z1, t):
+    ...     raise NotImplementedError
+    >>> results = check_all({"slerp": slerp}, chapter=2)
+    ✗ slerp: not implemented yet: the function raises NotImplementedError.
+    Score: 0 of 1 exercises pass.
+    """
+    if exercises is None:
+        exercises = names(chapter)
+    for name in exercises:
+        get(name)  # unknown names are the caller's error, raised before any work
+    results = []
+    for name in exercises:
+        if name not in namespace:
+            result = CheckResult(
+                name,
+                False,
+                f"✗ {name}: not defined. Run the cell that defines `{name}` "
+                "(and keep its name).",
+            )
+        else:
+            result = check(name, namespace[name], verbose=False, timeout=timeout)
+        results.append(result)
+        if verbose:
+            print(result.message.splitlines()[0])
+    if verbose:
+        passed = sum(r.passed for r in results)
+        print(f"Score: {passed} of {len(results)} exercises pass.")
+    return results
