@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export KERAS_BACKEND := tensorflow
 export MPLBACKEND := Agg
 
-.PHONY: help install demo test test-fast lint format benchmark clean
+.PHONY: help install demo test test-fast lint format benchmark benchmark-metrics clean
 
 help:
 	@echo "make demo       train the default models on embedded data, write pictures + metrics to $(DEMO_OUT)/"
@@ -21,6 +21,7 @@ help:
 	@echo "make test-fast  the suite without the slow end-to-end and notebook tests"
 	@echo "make lint       ruff check + format check"
 	@echo "make benchmark  throughput of fit() vs a hand-written training step"
+	@echo "make benchmark-metrics  FID/KID/precision-recall speed, FID vs scipy sqrtm, extraction images/s"
 	@echo "make install    create $(VENV) and install (done automatically by the targets above)"
 
 $(PY):
@@ -51,6 +52,9 @@ format: $(STAMP)
 
 benchmark: $(STAMP)
 	$(PY) benchmarks/throughput.py
+
+benchmark-metrics: $(STAMP)
+	$(PY) benchmarks/metrics.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_OUT) build dist *.egg-info .pytest_cache .ruff_cache
