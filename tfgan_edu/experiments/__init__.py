@@ -1,5 +1,14 @@
-"""Experiments: default models and complete training runs with reports."""
+"""Experiments: default models, complete training runs with reports,
+reproducibility, hyperparameter sweeps and the demonstrations of chapter 6."""
 
+from tfgan_edu.experiments import demos
+from tfgan_edu.experiments.reproducibility import reproducible
+from tfgan_edu.experiments.sweep import (
+    plot_sweep_heatmap,
+    plot_sweep_spread,
+    summarize_sweep,
+    sweep,
+)
 from tfgan_edu.experiments.training import (
     TrainResult,
     default_gan,
@@ -8,4 +17,16 @@ from tfgan_edu.experiments.training import (
     train,
 )
 
-__all__ = ["TrainResult", "default_gan", "evaluate_samples", "smoke_mode", "train"]
+__all__ = [
+    "TrainResult",
+    "default_gan",
+    "demos",
+    "evaluate_samples",
+    "plot_sweep_heatmap",
+    "plot_sweep_spread",
+    "reproducible",
+    "smoke_mode",
+    "summarize_sweep",
+    "sweep",
+    "train",
+]
