@@ -139,10 +139,17 @@ def test_mlp_gan_knobs():
         np.testing.assert_allclose(b, 2.0 * a if a.ndim == 2 else a, rtol=1e-6)
     assert scaled.diagnostics and not base.diagnostics
     packed = demos.mlp_gan(
-        "grid", seed=0, pack=2, hidden_units=(8,), learning_rate=1e-2, beta_1=0.0
+        "grid",
+        seed=0,
+        pack=2,
+        hidden_units=(8,),
+        learning_rate=1e-2,
+        g_learning_rate=1e-3,
+        beta_1=0.0,
     )
     assert isinstance(packed.discriminator, tge.networks.PackedDiscriminator)
-    assert float(packed.g_optimizer.learning_rate) == pytest.approx(1e-2)
+    assert float(packed.d_optimizer.learning_rate) == pytest.approx(1e-2)
+    assert float(packed.g_optimizer.learning_rate) == pytest.approx(1e-3)
     assert packed.d_optimizer.beta_1 == 0.0
     with pytest.raises(ValueError, match="Received: data='digits'"):
         demos.mlp_gan("digits")

@@ -125,6 +125,7 @@ def mlp_gan(
     seed: int | None = None,
     *,
     learning_rate: float = 1e-3,
+    g_learning_rate: float | None = None,
     beta_1: float = 0.5,
     loss: str = "non_saturating",
     d_steps: int = 1,
@@ -138,7 +139,8 @@ def mlp_gan(
 
     An MLP generator and discriminator (`hidden_units`, as in
     `tfgan_edu.recipes.build_gan` for vectors), latent size 16, and
-    `Adam(learning_rate, beta_1)` for both players. `init_scale` multiplies
+    `Adam(learning_rate, beta_1)` for both players (or `g_learning_rate`
+    for the generator: two time scales). `init_scale` multiplies
     every initial kernel (Glorot uniform by default), `pack > 1` makes the
     discriminator a PacGAN one (`tfgan_edu.networks.packed_mlp_discriminator`,
     same hidden layers, one logit per `pack` samples).
@@ -148,6 +150,8 @@ def mlp_gan(
             Defaults to `"ring"`.
         seed: seeds the initial weights and the training noise.
         learning_rate: Adam learning rate of both players. Defaults to 1e-3.
+        g_learning_rate: the generator's rate, if it differs. Defaults to
+            `None` (`learning_rate`).
         beta_1: Adam's first-moment decay. Defaults to 0.5.
         loss: loss family. Defaults to `"non_saturating"`.
         d_steps: discriminator steps per generator step. Defaults to 1.
@@ -192,7 +196,10 @@ def mlp_gan(
     gan = GAN(generator, discriminator, latent_dim=latent_dim, seed=seed)
     gan.compile(
         d_optimizer=keras.optimizers.Adam(learning_rate, beta_1=beta_1),
-        g_optimizer=keras.optimizers.Adam(learning_rate, beta_1=beta_1),
+        g_optimizer=keras.optimizers.Adam(
+            learning_rate if g_learning_rate is None else g_learning_rate,
+            beta_1=beta_1,
+        ),
         loss=loss,
         d_steps=d_steps,
         gradient_penalty_weight=gradient_penalty_weight,
