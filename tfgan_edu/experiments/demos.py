@@ -268,6 +268,14 @@ def dirac_gan_field(
     The field is the direction each player moves under gradient descent,
     `(-dL_G/dtheta, -dL_D/dpsi)`: a step is `(theta, psi) + h * field`.
 
+    What gradient descent on it does (Mescheder et al. 2018; checked in
+    `tests/experiments/test_demos.py`): without a regularizer it circles
+    the equilibrium `(0, 0)`, and simultaneous steps drift outward (the
+    zero-sum losses) or settle on a cycle (non-saturating); with R1 it
+    converges to `(0, 0)`; with the WGAN-GP penalty `|psi|` is held near 1
+    until the generator stalls at `theta = 2 gamma / s` (`s` = 1 for the
+    Wasserstein loss, 1/2 for the sigmoid ones), away from the data.
+
     Args:
         theta: the generator's parameter (scalar or array).
         psi: the discriminator's parameter (same shape).
