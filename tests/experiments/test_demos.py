@@ -95,6 +95,17 @@ def test_simultaneous_steps_spiral_out():
     assert max(abs(np.linalg.eigvals(np.eye(2) + h * demos.dirac_gan_jacobian()))) > 1
 
 
+def test_non_saturating_steps_settle_on_a_cycle_of_radius_sqrt_2h():
+    """Per step r^2 gains h^2 r^2 / 4 (the rotation) and loses
+    2 h t tanh(t / 2) ~ h t^2 (t = psi theta), on average h r^4 / 8: they
+    balance at r^2 = 2h."""
+    h = 0.1
+    for start in (0.5, 2.0):
+        path = demos.dirac_gan_trajectory(start * np.sqrt(2 * h), 0.0, 4000, h)
+        radius = np.hypot(*path[-200:].T).mean()
+        assert radius == pytest.approx(np.sqrt(2 * h), rel=0.01)
+
+
 def test_alternating_steps_neither_converge_nor_diverge():
     path = demos.dirac_gan_trajectory(
         1.0, 0.0, 2000, 0.1, "wasserstein", alternating=True

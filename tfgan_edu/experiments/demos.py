@@ -271,7 +271,8 @@ def dirac_gan_field(
     What gradient descent on it does (Mescheder et al. 2018; checked in
     `tests/experiments/test_demos.py`): without a regularizer it circles
     the equilibrium `(0, 0)`, and simultaneous steps drift outward (the
-    zero-sum losses) or settle on a cycle (non-saturating); with R1 it
+    zero-sum losses) or settle on a cycle of radius `sqrt(2 h)` for a step
+    size `h` (non-saturating); with R1 it
     converges to `(0, 0)`; with the WGAN-GP penalty `|psi|` is held near 1
     until the generator stalls at `theta = 2 gamma / s` (`s` = 1 for the
     Wasserstein loss, 1/2 for the sigmoid ones), away from the data.
