@@ -6,6 +6,7 @@ encoders return `(batch, 2 * latent_dim)`: posterior means, then
 log-variances.
 """
 
+from tfgan_edu.networks.classifier import feature_model, image_classifier
 from tfgan_edu.networks.conditional import (
     acgan_discriminator,
     conditional_dcgan_discriminator,
@@ -24,6 +25,11 @@ from tfgan_edu.networks.pacgan import (
     pack_samples,
     packed_mlp_discriminator,
 )
+from tfgan_edu.networks.patchgan import (
+    patchgan_discriminator,
+    patchgan_receptive_field,
+)
+from tfgan_edu.networks.unet import unet_generator
 from tfgan_edu.networks.vae import (
     conv_decoder,
     conv_encoder,
@@ -43,10 +49,15 @@ __all__ = [
     "conv_encoder",
     "dcgan_discriminator",
     "dcgan_generator",
+    "feature_model",
+    "image_classifier",
     "mlp_decoder",
     "mlp_discriminator",
     "mlp_encoder",
     "mlp_generator",
     "pack_samples",
     "packed_mlp_discriminator",
+    "patchgan_discriminator",
+    "patchgan_receptive_field",
+    "unet_generator",
 ]

@@ -1,0 +1,566 @@
+"""Feature extractors: the embeddings in which FID, KID, IS and precision/recall compare images.
+
+A sample-based metric never compares pixels: it maps every image through a
+fixed network and compares the two clouds of feature vectors. Which network
+matters as much as which metric.
+
+- `"inception"`: the 2,048-d pool features of Inception-v3 trained on
+  ImageNet (Szegedy et al., 2016), the space of the published FID
+  (Heusel et al., 2017) and KID (Binkowski et al., 2018) numbers. Images
+  are preprocessed as in TF-GAN / TTUR (`inception_preprocess`). The
+  ImageNet weights (about 84 MB) are downloaded by Keras on a connected
+  machine; offline, asking for them fails within seconds with
+  `WeightsUnavailableError`, which names the offline alternative.
+- `"digits"`: the 128-d penultimate features of a small CNN
+  (`tfgan_edu.networks.image_classifier`) trained on the embedded digits by
+  `python -m tfgan_edu.metrics.train_digits_classifier`, whose weights ship
+  with the package. It classifies 99.4% of the held-out digits correctly
+  (`digits_classifier_info()["test_accuracy"]`). Inception features of
+  blurry 32x32 grayscale digits mostly describe ImageNet textures; a
+  classifier of the domain itself knows what makes a digit a digit
+  (this is how FID is measured on MNIST in e.g. Lucic et al., 2018).
+- `"digits_logits"`: the same classifier's 10 logits, for the Inception
+  Score on digits.
+- Any `keras.Model` or Python callable from images to `(n, ...)` arrays.
+
+`get_extractor(spec)` turns any of these into one callable,
+`extractor(images) -> np.ndarray (n, d)`, with images a float32 array
+`(n, H, W, C)` in [-1, 1] (the range of a `tanh` generator and of
+`tfgan_edu.data.load`).
+
+Precomputed `(mu, sigma)` of the digits features of the real train and test
+splits ship too (`reference_statistics`), so FID against real digits needs
+no pass over the data.
+
+Example:
+
+>>> import tfgan_edu as tge
+>>> extractor = get_extractor("digits")
+>>> images = next(iter(tge.data.load("digits", batch_size=8, seed=0)))
+>>> extractor(images.numpy()).shape
+(8, 128)
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from tfgan_edu.data import images as data_images
+from tfgan_edu.metrics.moments import load_statistics
+from tfgan_edu.networks.classifier import feature_model, image_classifier
+
+ASSETS_PACKAGE: str = "tfgan_edu.metrics"
+ASSETS_DIR: str = "assets"
+DIGITS_WEIGHTS_FILE: str = "digits_classifier.weights.h5"
+DIGITS_INFO_FILE: str = "digits_classifier.json"
+DIGITS_IMAGE_SHAPE: tuple[int, int, int] = (32, 32, 1)
+DIGITS_CLASSIFIER_CONFIG: dict[str, Any] = dict(
+    image_shape=DIGITS_IMAGE_SHAPE,
+    num_classes=10,
+    base_filters=16,
+    feature_units=128,
+    dropout=0.3,
+    feature_activation="elu",
+    name="digits_classifier",
+)
+"""The `image_classifier` arguments of the shipped digits classifier."""
+
+REFERENCE_DATASETS: tuple[str, ...] = ("digits",)
+REFERENCE_SPLITS: tuple[str, ...] = ("train", "test")
+
+EXTRACTORS: tuple[str, ...] = ("digits", "digits_logits", "inception")
+"""The extractor names `get_extractor` accepts."""
+
+INCEPTION_IMAGE_SIZE: int = 299
+INCEPTION_FEATURES: int = 2048
+INCEPTION_WEIGHTS_FILE: str = "inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5"
+"""The file `keras.applications.InceptionV3(include_top=False)` downloads."""
+
+_RANGE_TOLERANCE = 1e-3
+
+
+class WeightsUnavailableError(RuntimeError):
+    """Raised when pretrained weights are neither cached nor downloadable."""
+
+
+class FeatureExtractor:
+    """A named callable from images in [-1, 1] to feature vectors `(n, d)`.
+
+    Args:
+        function: maps a float32 batch `(b, H, W, C)` to an array `(b, ...)`;
+            extra axes are flattened.
+        name: a short name shown in messages and stored with statistics.
+        batch_size: images per call of `function`. Defaults to 256.
+        check_range: whether images must lie in [-1, 1]. Defaults to `True`.
+
+    Example:
+
+    >>> mean_pixel = FeatureExtractor(lambda x: x.mean(axis=(1, 2)), "mean")
+    >>> mean_pixel(np.zeros((3, 4, 4, 1), "float32")).shape
+    (3, 1)
+    """
+
+    def __init__(
+        self,
+        function: Callable[[np.ndarray], Any],
+        name: str,
+        batch_size: int = 256,
+        check_range: bool = True,
+    ) -> None:
+        _check_batch_size(batch_size)
+        self.function = function
+        self.name = name
+        self.batch_size = batch_size
+        self.check_range = check_range
+
+    def __repr__(self) -> str:
+        return f"FeatureExtractor(name={self.name!r})"
+
+    def __call__(self, images: Any) -> np.ndarray:
+        """Returns the float32 features `(n, d)` of images `(n, H, W, C)`."""
+        images = _check_images(images, self.check_range)
+        batches = []
+        for start in range(0, len(images), self.batch_size):
+            out = keras.ops.convert_to_numpy(
+                self.function(images[start : start + self.batch_size])
+            )
+            batches.append(np.asarray(out, dtype=np.float32).reshape(len(out), -1))
+        return np.concatenate(batches, axis=0)
+
+
+def _check_batch_size(batch_size: int) -> None:
+    if (
+        isinstance(batch_size, bool)
+        or not isinstance(batch_size, (int, np.integer))
+        or batch_size < 1
+    ):
+        raise ValueError(
+            "Expected `batch_size` to be a positive int. "
+            f"Received: batch_size={batch_size!r}"
+        )
+
+
+def _check_images(images: Any, check_range: bool) -> np.ndarray:
+    """`images` as a float32 `(n, H, W, C)` array, n >= 1, optionally in [-1, 1]."""
+    images = np.asarray(keras.ops.convert_to_numpy(images), dtype=np.float32)
+    if images.ndim != 4 or len(images) == 0:
+        raise ValueError(
+            "Expected a batch of images of shape (n, height, width, channels) "
+            f"with n >= 1. Received: images.shape={images.shape}"
+        )
+    if not np.all(np.isfinite(images)):
+        raise ValueError(
+            "Expected finite image values. Received: images with "
+            f"{int(np.sum(~np.isfinite(images)))} NaN or infinite values"
+        )
+    if check_range:
+        low, high = float(images.min()), float(images.max())
+        if low < -1.0 - _RANGE_TOLERANCE or high > 1.0 + _RANGE_TOLERANCE:
+            raise ValueError(
+                "Expected image values in [-1, 1] (the range of "
+                "`tge.data.load` and of a tanh generator); rescale pixels in "
+                "[0, 255] with `x / 127.5 - 1`. "
+                f"Received: images with min={low:g}, max={high:g}"
+            )
+    return images
+
+
+# --- the shipped digits classifier ------------------------------------------
+
+
+def _asset(name: str):
+    """A `Traversable` for a file in the package's `metrics/assets` folder."""
+    return importlib.resources.files(ASSETS_PACKAGE) / ASSETS_DIR / name
+
+
+def digits_classifier() -> keras.Model:
+    """Builds the digits classifier and loads the weights that ship with the package.
+
+    The architecture is `tfgan_edu.networks.image_classifier` with
+    `DIGITS_CLASSIFIER_CONFIG` (128 penultimate features); the weights were
+    trained on the digits train split by `python -m
+    tfgan_edu.metrics.train_digits_classifier`. Every call returns a new
+    model, so training or editing it leaves the extractors alone.
+
+    Returns:
+        A `keras.Model` from `(n, 32, 32, 1)` images in [-1, 1] to
+        `(n, 10)` logits; its layer `"features"` gives the 128-d embedding.
+
+    Example:
+
+    >>> import tfgan_edu as tge
+    >>> model = digits_classifier()
+    >>> x, y = next(iter(tge.data.load("digits", batch_size=64, with_labels=True,
+    ...                                split="test", shuffle=False)))
+    >>> accuracy = np.mean(np.argmax(model.predict(x, verbose=0), axis=1) == y)
+    >>> bool(accuracy > 0.95)
+    True
+    """
+    model = image_classifier(**DIGITS_CLASSIFIER_CONFIG)
+    with importlib.resources.as_file(_asset(DIGITS_WEIGHTS_FILE)) as path:
+        model.load_weights(path)
+    return model
+
+
+def digits_classifier_info() -> dict[str, Any]:
+    """What the training script recorded about the shipped digits classifier.
+
+    Returns:
+        A dict with `"test_accuracy"` (float, accuracy on the 360 held-out
+        digits), `"train_accuracy"`, `"epochs"`, `"seed"`, `"config"`
+        (the `image_classifier` arguments) and `"training_seconds"`.
+
+    Example:
+
+    >>> digits_classifier_info()["test_accuracy"] >= 0.97
+    True
+    """
+    return json.loads(_asset(DIGITS_INFO_FILE).read_text(encoding="utf-8"))
+
+
+def assets_directory() -> Path:
+    """The folder of the files that ship with `tfgan_edu.metrics`.
+
+    Returns:
+        A `pathlib.Path` (inside the installed package).
+
+    Example:
+
+    >>> (assets_directory() / DIGITS_WEIGHTS_FILE).is_file()
+    True
+    """
+    return Path(str(importlib.resources.files(ASSETS_PACKAGE) / ASSETS_DIR))
+
+
+def statistics_file(dataset: str, split: str) -> str:
+    """The file name of a dataset split's reference statistics.
+
+    Example:
+
+    >>> statistics_file("digits", "test")
+    'digits_test_statistics.npz'
+    """
+    return f"{dataset}_{split}_statistics.npz"
+
+
+def reference_statistics(
+    dataset: str = "digits", split: str = "train"
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and covariance of the real images' digits features, precomputed.
+
+    The training script computes them once from every image of the split
+    (`extractor="digits"`, float64, unbiased covariance) and ships them, so
+    the FID of generated digits against the real ones needs no pass over
+    the data.
+
+    Args:
+        dataset: `"digits"`, the dataset the shipped classifier knows.
+            Defaults to `"digits"`.
+        split: `"train"` (1,437 images) or `"test"` (360). Defaults to
+            `"train"`.
+
+    Returns:
+        `(mu, sigma)`: float64 arrays of shapes `(128,)` and `(128, 128)`.
+
+    Example:
+
+    >>> mu, sigma = reference_statistics("digits", split="test")
+    >>> mu.shape, sigma.shape, sigma.dtype.name
+    ((128,), (128, 128), 'float64')
+    """
+    if dataset not in REFERENCE_DATASETS:
+        raise ValueError(
+            "Expected `dataset` to be one of "
+            f"{', '.join(map(repr, REFERENCE_DATASETS))}. Received: dataset={dataset!r}"
+        )
+    if split not in REFERENCE_SPLITS:
+        raise ValueError(
+            f"Expected `split` to be one of {', '.join(map(repr, REFERENCE_SPLITS))}. "
+            f"Received: split={split!r}"
+        )
+    with importlib.resources.as_file(_asset(statistics_file(dataset, split))) as path:
+        return load_statistics(path)
+
+
+@functools.lru_cache(maxsize=1)
+def _digits_networks() -> tuple[keras.Model, keras.Model]:
+    """One shared `(logits_model, features_model)` pair for the extractors."""
+    classifier = digits_classifier()
+    return classifier, feature_model(classifier)
+
+
+def _to_digits_shape(images: np.ndarray) -> np.ndarray:
+    """Grayscale images resized bilinearly to 32x32 when they are another size."""
+    if images.shape[-1] != 1:
+        raise ValueError(
+            "The digits classifier reads grayscale images (n, H, W, 1). "
+            f"Received: images.shape={images.shape}"
+        )
+    if images.shape[1:3] != DIGITS_IMAGE_SHAPE[:2]:
+        images = tf.image.resize(images, DIGITS_IMAGE_SHAPE[:2], method="bilinear")
+    return images
+
+
+def _digits_extractor(output: str, batch_size: int) -> FeatureExtractor:
+    logits_model, features_model = _digits_networks()
+    model = features_model if output == "features" else logits_model
+    return FeatureExtractor(
+        lambda batch: model(_to_digits_shape(batch), training=False),
+        "digits" if output == "features" else "digits_logits",
+        batch_size=batch_size,
+    )
+
+
+# --- Inception-v3 --------------------------------------------------------------
+
+
+def inception_preprocess(images: Any) -> np.ndarray:
+    """Prepares images in [-1, 1] for Inception-v3, as TF-GAN and TTUR do.
+
+    Grayscale images are tiled to 3 channels, every image is resized to
+    299x299 with bilinear interpolation (`tf.image.resize`, half-pixel
+    centres, no antialiasing), and values are clipped to [-1, 1], the
+    range Inception-v3 was trained on (`(pixel - 127.5) / 127.5`, what
+    `keras.applications.inception_v3.preprocess_input` computes from
+    [0, 255]). Bilinear weights are convex, so resizing keeps the range.
+
+    Args:
+        images: array `(n, H, W, 1)` or `(n, H, W, 3)` in [-1, 1].
+
+    Returns:
+        A float32 array `(n, 299, 299, 3)` in [-1, 1].
+
+    Example:
+
+    >>> x = np.linspace(-1, 1, 2 * 8 * 8).reshape(2, 8, 8, 1).astype("float32")
+    >>> y = inception_preprocess(x)
+    >>> y.shape, bool(y.min() >= -1 and y.max() <= 1)
+    ((2, 299, 299, 3), True)
+    >>> bool(np.all(y[..., 0] == y[..., 2]))
+    True
+    """
+    images = _check_images(images, check_range=True)
+    if images.shape[-1] not in (1, 3):
+        raise ValueError(
+            "Expected grayscale (1 channel) or RGB (3 channels) images. "
+            f"Received: images.shape={images.shape}"
+        )
+    if images.shape[-1] == 1:
+        images = np.repeat(images, 3, axis=-1)  # (n, H, W, 1) -> (n, H, W, 3)
+    size = (INCEPTION_IMAGE_SIZE, INCEPTION_IMAGE_SIZE)
+    resized = tf.image.resize(images, size, method="bilinear", antialias=False)
+    return np.clip(resized.numpy(), -1.0, 1.0).astype(np.float32)
+
+
+def _keras_models_dirs() -> list[str]:
+    """Where `keras.utils.get_file` keeps downloaded weights."""
+    return [
+        os.path.join(os.path.dirname(d), "models")
+        for d in data_images._keras_cache_dirs()
+    ]
+
+
+def _cached_inception_weights() -> str | None:
+    for folder in _keras_models_dirs():
+        path = os.path.join(folder, INCEPTION_WEIGHTS_FILE)
+        if os.path.isfile(path):
+            return path
+    return None
+
+
+def _weights_unavailable(reason: str) -> WeightsUnavailableError:
+    return WeightsUnavailableError(
+        "Cannot load the ImageNet weights of Inception-v3 for extractor="
+        f"'inception': {INCEPTION_WEIGHTS_FILE} is not in the Keras cache "
+        f"({', '.join(_keras_models_dirs())}) and {reason}. Offline, measure "
+        "with the digits classifier that ships with tfgan_edu: "
+        "extractor='digits' (e.g. `tge.metrics.fid(real, fake, "
+        "extractor='digits')`), or copy the weights file into the cache from a "
+        "connected machine. Received: weights='imagenet'"
+    )
+
+
+def _inception_weights_argument(weights: str | None) -> str | None:
+    """What to pass as `InceptionV3(weights=...)`; raises fast when offline."""
+    if weights is None or weights != "imagenet":
+        if weights is not None and not os.path.isfile(os.fspath(weights)):
+            raise ValueError(
+                "Expected `weights` to be 'imagenet', None (random weights, for "
+                "tests) or the path of an Inception-v3 weights file. "
+                f"Received: weights={weights!r}"
+            )
+        return weights
+    cached = _cached_inception_weights()
+    if cached is not None:
+        return cached
+    if data_images._offline_forced():
+        raise _weights_unavailable(f"{data_images.OFFLINE_ENV_VAR}=1 forbids downloads")
+    if not data_images.network_available():
+        host, port = data_images._probe_target()
+        raise _weights_unavailable(
+            f"the network is unreachable ({host}:{port} cannot be reached)"
+        )
+    return "imagenet"
+
+
+@functools.lru_cache(maxsize=2)
+def _inception_model(weights: str | None) -> keras.Model:
+    return keras.applications.InceptionV3(
+        include_top=False,
+        weights=weights,
+        input_shape=(INCEPTION_IMAGE_SIZE, INCEPTION_IMAGE_SIZE, 3),
+        pooling="avg",
+    )
+
+
+def inception_v3(weights: str | None = "imagenet") -> keras.Model:
+    """Returns Inception-v3 up to its 2,048-d average pool (no classifier head).
+
+    Built once per `weights` and cached. Offline, without the weights file
+    in the Keras cache, it raises `WeightsUnavailableError` after at most a
+    few seconds (a connection probe; none with `TFGAN_EDU_OFFLINE=1`).
+
+    Args:
+        weights: `"imagenet"` (downloaded on first use, about 84 MB, then
+            read from the Keras cache), a path to a weights file, or `None`
+            for random weights (only good for tests: features of an
+            untrained network make FID meaningless). Defaults to
+            `"imagenet"`.
+
+    Returns:
+        A `keras.Model` from `(n, 299, 299, 3)` images in [-1, 1] to
+        `(n, 2048)` features.
+
+    Raises:
+        WeightsUnavailableError: offline, when the ImageNet weights are not
+            cached.
+
+    Example:
+
+    >>> inception_v3(weights=None).output_shape
+    (None, 2048)
+    """
+    return _inception_model(_inception_weights_argument(weights))
+
+
+def inception_v3_features(
+    images: Any, *, weights: str | None = "imagenet", batch_size: int = 32
+) -> np.ndarray:
+    """Computes Inception-v3 pool features with the TF-GAN / TTUR preprocessing.
+
+    Each batch goes through `inception_preprocess` (gray to RGB, bilinear
+    resize to 299x299) and `inception_v3(weights)`.
+
+    Args:
+        images: array `(n, H, W, 1 or 3)` in [-1, 1].
+        weights: see `inception_v3`. Defaults to `"imagenet"`.
+        batch_size: images per forward pass (a 299x299x3 batch of 32 is
+            34 MB). Defaults to 32.
+
+    Returns:
+        A float32 array `(n, 2048)`.
+
+    Raises:
+        WeightsUnavailableError: offline, when the ImageNet weights are not
+            cached.
+
+    Example:
+
+    >>> x = np.zeros((2, 32, 32, 1), "float32")
+    >>> inception_v3_features(x, weights=None).shape  # doctest: +SKIP
+    (2, 2048)
+    """
+    return get_extractor("inception", batch_size=batch_size, weights=weights)(images)
+
+
+# --- one entry point -----------------------------------------------------------
+
+
+def get_extractor(
+    spec: str | keras.Model | Callable | FeatureExtractor = "digits",
+    *,
+    batch_size: int | None = None,
+    weights: str | None = "imagenet",
+) -> FeatureExtractor:
+    """Returns a feature extractor: images `(n, H, W, C)` in [-1, 1] -> `(n, d)`.
+
+    Args:
+        spec: `"digits"` (128-d penultimate features of the shipped digits
+            classifier; other image sizes are resized to 32x32),
+            `"digits_logits"` (its 10 logits), `"inception"` (2,048-d
+            Inception-v3 pool features), a `keras.Model` (called with
+            `training=False`; extra output axes are flattened), a Python
+            callable from a batch to an array, or a `FeatureExtractor`
+            (returned as is). Defaults to `"digits"`.
+        batch_size: images per forward pass. Defaults to `None`: 32 for
+            `"inception"` (a 299x299x3 batch of 32 is 34 MB), 256 otherwise.
+        weights: Inception-v3 weights, see `inception_v3`; only used with
+            `"inception"`. Defaults to `"imagenet"`.
+
+    Returns:
+        A `FeatureExtractor`, callable on an array and returning float32
+        features `(n, d)`. The named extractors check that images lie in
+        [-1, 1]; models and callables receive the images as given.
+
+    Raises:
+        WeightsUnavailableError: for `"inception"` offline without cached
+            weights (within seconds).
+
+    Example:
+
+    >>> extractor = get_extractor("digits_logits")
+    >>> extractor(np.zeros((4, 32, 32, 1), "float32")).shape
+    (4, 10)
+    >>> get_extractor(lambda x: x[:, 0, 0, :])(np.ones((2, 8, 8, 3), "float32"))
+    array([[1., 1., 1.],
+           [1., 1., 1.]], dtype=float32)
+    """
+    if isinstance(spec, FeatureExtractor):
+        return spec
+    if batch_size is None:
+        batch_size = 32 if spec == "inception" else 256
+    _check_batch_size(batch_size)
+    if isinstance(spec, str):
+        if spec not in EXTRACTORS:
+            raise ValueError(
+                f"Expected `extractor` to be one of {', '.join(map(repr, EXTRACTORS))}, "
+                f"a keras.Model or a callable. Received: extractor={spec!r}"
+            )
+        if spec == "inception":
+            model = inception_v3(weights)
+            return FeatureExtractor(
+                lambda batch: model(inception_preprocess(batch), training=False),
+                "inception",
+                batch_size=batch_size,
+            )
+        return _digits_extractor(
+            "features" if spec == "digits" else "logits", batch_size
+        )
+    if isinstance(spec, keras.Model):
+        return FeatureExtractor(
+            lambda batch: spec(batch, training=False),
+            spec.name,
+            batch_size=batch_size,
+            check_range=False,
+        )
+    if callable(spec):
+        return FeatureExtractor(
+            spec,
+            getattr(spec, "__name__", type(spec).__name__),
+            batch_size=batch_size,
+            check_range=False,
+        )
+    raise ValueError(
+        f"Expected `extractor` to be one of {', '.join(map(repr, EXTRACTORS))}, "
+        f"a keras.Model or a callable. Received: extractor={spec!r}"
+    )
