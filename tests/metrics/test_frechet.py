@@ -147,7 +147,8 @@ def test_matches_eigendecomposition_route(n_a, n_b, d):
 
 
 @pytest.mark.parametrize(
-    "n_a, n_b, d", [(10, 12, 64), (30, 7, 100), (50, 50, 200), (40, 30, 40)]
+    "n_a, n_b, d",
+    [(10, 12, 64), (30, 7, 100), (50, 50, 200), (40, 30, 40), (200, 12, 40)],
 )
 def test_singular_covariances_match_exact_formula(n_a, n_b, d):
     # Here the sqrtm and eigen-decomposition routes are off by ~1e-8 relative

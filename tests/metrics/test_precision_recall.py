@@ -1,14 +1,16 @@
 """Tests for precision_recall and density_coverage against brute-force float64 loops."""
 
+import importlib
+
 import numpy as np
 import pytest
 from scipy.spatial.distance import cdist
 
 from tfgan_edu.metrics import density_coverage, precision_recall
-from tfgan_edu.metrics import precision_recall as pr_function
 from tfgan_edu.metrics.precision_recall import nearest_neighbour_radii
 
-pr_module = __import__("sys").modules[pr_function.__module__]
+# The module, which its function of the same name hides as a package attribute.
+pr_module = importlib.import_module("tfgan_edu.metrics.precision_recall")
 
 
 def _radii(x, k):

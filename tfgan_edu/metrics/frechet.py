@@ -9,18 +9,19 @@ report the squared 2-Wasserstein distance between the two Gaussians:
 `S_a S_b` is not symmetric, and the usual `scipy.linalg.sqrtm` of it is
 slow (minutes for d = 2048) and can turn complex or NaN when the
 covariances are singular (fewer samples than dimensions). Here each
-covariance is factored as `S = F F^T` by a pivoted Cholesky decomposition
-(LAPACK `pstrf`), which also works for singular matrices and then gives
-`F` only as many columns as the rank. `S_a S_b` has the same non-zero
-eigenvalues as `G^T G` with `G = F_b^T F_a`, which is symmetric positive
-semi-definite, so
+covariance is factored as `S = F F^T` (Cholesky, or for a singular
+matrix pivoted Cholesky, LAPACK `pstrf`, which gives `F` only as many
+columns as the rank). `S_a S_b` has the same non-zero eigenvalues as the
+symmetric positive semi-definite `F_a^T S_b F_a` (formed by LAPACK `sygst`
+when both are positive definite) and as `G^T G` with `G = F_b^T F_a`, so
 
-    tr((S_a S_b)^(1/2)) = sum of sqrt(eigenvalues of G^T G)
+    tr((S_a S_b)^(1/2)) = sum of sqrt(eigenvalues of F_a^T S_b F_a)
 
-(the nuclear norm of `G`). This costs about four `d x d` matrix products
-instead of the square root of a general matrix, stays exact, and the
-result is always a finite, non-negative float. `benchmarks/metrics.py`
-compares it with the `sqrtm` route.
+(the nuclear norm of `G`). Cholesky factorizations, one symmetric
+reduction and the eigenvalues (no eigenvectors) of one symmetric matrix
+replace the square root of a general matrix: exact, much faster, and
+always a finite, non-negative result. `benchmarks/metrics.py` compares it
+with the `sqrtm` route.
 
 Example:
 
@@ -55,11 +56,39 @@ _PSD_TOLERANCE = 1e-6
 """How negative (relative to the largest variance) a residual variance may be."""
 
 
+def _cholesky(sigma: np.ndarray) -> np.ndarray | None:
+    """The lower Cholesky factor of `sigma`, or `None` unless it is positive definite."""
+    cholesky, info = lapack.dpotrf(sigma, lower=1, clean=1)
+    return cholesky if info == 0 else None
+
+
+def _pivoted_factor(sigma: np.ndarray, name: str) -> np.ndarray:
+    """`F` `(d, r)` with `F F^T = sigma`, r the numerical rank (LAPACK `dpstrf`)."""
+    d = sigma.shape[0]
+    factor, pivots, rank, info = lapack.dpstrf(sigma, lower=1)
+    if info < 0:  # pragma: no cover - only for malformed arguments
+        raise ValueError(f"LAPACK dpstrf rejected its argument {-info}.")
+    f = np.empty((d, rank))
+    f[pivots - 1] = np.tril(factor[:, :rank])  # undo the pivoting: S = P L L^T P^T
+    # What the factor leaves out must be ~0; a clearly negative residual
+    # variance means `sigma` has a negative eigenvalue.
+    residual = np.diag(sigma) - np.einsum("ij,ij->i", f, f)
+    scale = max(float(np.max(np.diag(sigma))), np.finfo(np.float64).tiny)
+    if np.min(residual) < -_PSD_TOLERANCE * scale:
+        raise ValueError(
+            f"Expected `{name}` to be positive semi-definite (a covariance). "
+            f"Received: {name} with a negative direction (residual variance "
+            f"{float(np.min(residual)):.3g})"
+        )
+    return f
+
+
 def psd_factor(sigma: np.ndarray, name: str = "sigma") -> np.ndarray:
     """Factors a symmetric positive semi-definite matrix as `F F^T`.
 
-    Uses the pivoted Cholesky decomposition (LAPACK `dpstrf`), which stops
-    at the numerical rank `r`, so singular covariances (fewer samples than
+    A positive definite matrix gets its Cholesky factor (LAPACK `dpotrf`).
+    Otherwise the pivoted Cholesky decomposition (LAPACK `dpstrf`) stops at
+    the numerical rank `r`, so singular covariances (fewer samples than
     dimensions) factor too.
 
     Args:
@@ -69,7 +98,7 @@ def psd_factor(sigma: np.ndarray, name: str = "sigma") -> np.ndarray:
 
     Returns:
         A float64 array `F` of shape `(d, r)` with `F @ F.T` equal to
-        `sigma` up to round-off.
+        `sigma` up to round-off (`r = d` when `sigma` is positive definite).
 
     Example:
 
@@ -78,24 +107,8 @@ def psd_factor(sigma: np.ndarray, name: str = "sigma") -> np.ndarray:
     >>> f.shape, bool(np.allclose(f @ f.T, sigma))
     ((2, 1), True)
     """
-    d = sigma.shape[0]
-    factor, pivots, rank, info = lapack.dpstrf(sigma, lower=1)
-    if info < 0:  # pragma: no cover - only for malformed arguments
-        raise ValueError(f"LAPACK dpstrf rejected its argument {-info}.")
-    f = np.empty((d, rank))
-    f[pivots - 1] = np.tril(factor[:, :rank])  # undo the pivoting: S = P L L^T P^T
-    if rank < d:
-        # What the factor leaves out must be ~0; negative variances there
-        # mean `sigma` has a negative eigenvalue.
-        residual = np.diag(sigma) - np.einsum("ij,ij->i", f, f)
-        scale = max(float(np.max(np.diag(sigma))), np.finfo(np.float64).tiny)
-        if np.min(residual) < -_PSD_TOLERANCE * scale:
-            raise ValueError(
-                f"Expected `{name}` to be positive semi-definite (a covariance). "
-                f"Received: {name} with a negative direction (residual variance "
-                f"{float(np.min(residual)):.3g})"
-            )
-    return f
+    cholesky = _cholesky(sigma)
+    return cholesky if cholesky is not None else _pivoted_factor(sigma, name)
 
 
 def trace_sqrt_product(sigma_a: np.ndarray, sigma_b: np.ndarray) -> float:
@@ -115,14 +128,22 @@ def trace_sqrt_product(sigma_a: np.ndarray, sigma_b: np.ndarray) -> float:
     >>> trace_sqrt_product(np.diag([1.0, 4.0]), np.diag([9.0, 1.0]))  # 3 + 2
     5.0
     """
-    f_a = psd_factor(sigma_a, "sigma_a")  # (d, r_a)
-    f_b = psd_factor(sigma_b, "sigma_b")  # (d, r_b)
-    if f_a.shape[1] == 0 or f_b.shape[1] == 0:
-        return 0.0
-    g = f_b.T @ f_a  # (r_b, r_a); S_a S_b and G^T G share their non-zero eigenvalues
-    # Gram matrix of the smaller side, lower half, by syrk (g.T is a Fortran view).
-    gram = blas.dsyrk(1.0, g.T, trans=int(g.shape[0] <= g.shape[1]), lower=1)
-    eigenvalues = np.linalg.eigvalsh(gram, UPLO="L")
+    cholesky_a, cholesky_b = _cholesky(sigma_a), _cholesky(sigma_b)
+    if cholesky_a is not None and cholesky_b is not None:
+        # Both positive definite: L_a^T S_b L_a (lower half) has the eigenvalues
+        # of S_a S_b; LAPACK sygst forms it in about d^3 flops.
+        reduced, _ = lapack.dsygst(sigma_b, cholesky_a, itype=2, lower=1)
+    else:
+        # A singular side gets a factor with only rank-many columns, so its
+        # null space adds no round-off eigenvalues (whose square roots would).
+        f_a = psd_factor(sigma_a, "sigma_a") if cholesky_a is None else cholesky_a
+        f_b = psd_factor(sigma_b, "sigma_b") if cholesky_b is None else cholesky_b
+        if f_a.shape[1] == 0 or f_b.shape[1] == 0:
+            return 0.0
+        g = f_b.T @ f_a  # (r_b, r_a); S_a S_b and G^T G share non-zero eigenvalues
+        # Gram matrix of the smaller side, lower half, by syrk (g.T: Fortran view).
+        reduced = blas.dsyrk(1.0, g.T, trans=int(g.shape[0] <= g.shape[1]), lower=1)
+    eigenvalues = np.linalg.eigvalsh(reduced, UPLO="L")
     return float(np.sum(np.sqrt(np.clip(eigenvalues, 0.0, None))))
 
 
