@@ -2,6 +2,8 @@
 
 tfgan-edu train --data ring --loss non_saturating --epochs 30 --out runs/ring
 tfgan-edu demo [--out demo_output]
+tfgan-edu exercises [--chapter N] [--write DIR]
+tfgan-edu grade NOTEBOOK.ipynb [--out report.json] [--chapter N] [--timeout S]
 """
 
 from __future__ import annotations
@@ -53,6 +55,43 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--out", default="demo_output", help="output folder")
     demo.add_argument("--quiet", action="store_true", help="no progress output")
+
+    exercises = sub.add_parser(
+        "exercises", help="list the graded exercises, or write their notebooks"
+    )
+    exercises.add_argument("--chapter", type=int, default=None, help="one chapter only")
+    exercises.add_argument(
+        "--write",
+        metavar="DIR",
+        default=None,
+        help="write the exercise notebooks into DIR",
+    )
+
+    grade = sub.add_parser(
+        "grade", help="run a submitted exercise notebook and write a JSON score report"
+    )
+    grade.add_argument("notebook", help="the submitted .ipynb file")
+    grade.add_argument(
+        "--out", default=None, help="the JSON report to write (default: print it)"
+    )
+    grade.add_argument(
+        "--chapter",
+        type=int,
+        default=None,
+        help="grade this chapter's exercises (default: the notebook's metadata)",
+    )
+    grade.add_argument(
+        "--timeout", type=float, default=900.0, help="seconds for all cells (900)"
+    )
+    grade.add_argument(
+        "--cell-timeout", type=float, default=120.0, help="seconds per cell (120)"
+    )
+    grade.add_argument(
+        "--check-timeout",
+        type=float,
+        default=60.0,
+        help="seconds per call of a student's function while checking (60)",
+    )
     return parser
 
 
@@ -124,6 +163,46 @@ def _demo(args) -> int:
     return 0
 
 
+def _exercises(args) -> int:
+    from tfgan_edu import exercises
+    from tfgan_edu.exercises.notebook import write_notebooks
+
+    if args.write:
+        chapters = None if args.chapter is None else [args.chapter]
+        for path in write_notebooks(args.write, chapters=chapters):
+            print(path)
+        return 0
+    print(exercises.list(chapter=args.chapter))
+    return 0
+
+
+def _grade(args) -> int:
+    import json
+
+    from tfgan_edu.exercises.grading import grade_notebook, write_report
+
+    report = grade_notebook(
+        args.notebook,
+        chapter=args.chapter,
+        timeout=args.timeout,
+        cell_timeout=args.cell_timeout,
+        check_timeout=args.check_timeout,
+    )
+    for exercise in report["exercises"]:
+        print(exercise["message"].splitlines()[0], file=sys.stderr)
+    print(
+        f"Score: {report['score']} of {report['max_score']} "
+        f"({report['seconds']:.0f} s)"
+        + (f"; {report['error']}" if "error" in report else ""),
+        file=sys.stderr,
+    )
+    if args.out:
+        write_report(report, args.out)
+    else:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `tfgan-edu` command.
 
@@ -134,9 +213,13 @@ def main(argv: list[str] | None = None) -> int:
         The process exit status.
     """
     args = _parser().parse_args(argv)
-    if args.command == "train":
-        return _train(args)
-    return _demo(args)
+    commands = {
+        "train": _train,
+        "demo": _demo,
+        "exercises": _exercises,
+        "grade": _grade,
+    }
+    return commands[args.command](args)
 
 
 if __name__ == "__main__":  # pragma: no cover
