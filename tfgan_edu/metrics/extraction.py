@@ -35,6 +35,7 @@ import tensorflow as tf
 from tqdm.auto import tqdm
 
 from tfgan_edu.metrics._validation import check_positive_int
+from tfgan_edu.metrics.features import get_extractor
 
 DEFAULT_BATCH_SIZE: int = 256
 """Images per extractor call when the source is an array."""
@@ -64,13 +65,7 @@ def resolve_extractor(spec: Any) -> Callable[[np.ndarray], Any] | None:
     >>> f(np.zeros((2, 3, 3, 1), "float32")).shape
     (2, 9)
     """
-    if spec is None:
-        return None
-    # Imported here: the extractors pull in networks and weights that the
-    # feature-level metrics never need.
-    from tfgan_edu.metrics.features import get_extractor
-
-    return get_extractor(spec)
+    return None if spec is None else get_extractor(spec)
 
 
 def check_source(data: Any, name: str) -> None:
