@@ -1,6 +1,7 @@
 """Keras callbacks for GAN training: sample grids from fixed noise, a guard
-that stops a diverging or collapsing run and restores good weights, and a
-learning-rate scheduler for models with one optimizer per player."""
+that stops a diverging or collapsing run and restores good weights, a
+learning-rate scheduler for models with one optimizer per player, and
+monitors that log FID or mode coverage into `History` every few epochs."""
 
 from __future__ import annotations
 
@@ -16,7 +17,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
 
-from tfgan_edu import viz
+from tfgan_edu import metrics, viz
+from tfgan_edu.metrics import features as metric_features
+from tfgan_edu.metrics.extraction import check_source
+from tfgan_edu.metrics.mode_coverage import _mixture as _check_mixture
+from tfgan_edu.metrics.moments import check_statistics
 
 
 class SampleGrid(keras.callbacks.Callback):
@@ -454,3 +459,214 @@ class LearningRateScheduler(keras.callbacks.Callback):
             logs[f"{prefix}_learning_rate"] = float(
                 keras.ops.convert_to_numpy(optimizer.learning_rate)
             )
+
+
+def _check_int(name: str, value: Any, minimum: int, unit: str = "") -> None:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, np.integer))
+        or value < minimum
+    ):
+        raise ValueError(
+            f"Expected `{name}` to be an int >= {minimum}{unit}. "
+            f"Received: {name}={value!r}"
+        )
+
+
+class _EpochMonitor(keras.callbacks.Callback):
+    """Measures generated samples every few epochs and writes the numbers into `logs`.
+
+    Subclasses set `keys` and implement `measure(samples) -> dict`. Keras
+    appends `History` (and the progress bar) after the callbacks passed to
+    `fit`, so what `on_epoch_end` writes into `logs` lands in
+    `history.history`, and in a `keras.callbacks.TensorBoard` listed after
+    the monitor.
+    """
+
+    keys: tuple[str, ...] = ()
+
+    def __init__(self, every_n_epochs: int, num_samples: int, seed: int | None) -> None:
+        super().__init__()
+        _check_int("every_n_epochs", every_n_epochs, 1, " (epochs)")
+        _check_int("num_samples", num_samples, 2)
+        if seed is not None:
+            _check_int("seed", seed, 0)
+        self.every_n_epochs = int(every_n_epochs)
+        self.num_samples = int(num_samples)
+        self.seed = seed
+        self.epochs: list[int] = []
+        self.values: list[dict[str, float]] = []
+
+    def on_train_begin(self, logs: dict | None = None) -> None:
+        if not callable(getattr(self.model, "generate", None)):
+            raise ValueError(
+                f"`{type(self).__name__}` needs a model with a `generate(n, seed)` "
+                "method, such as `tfgan_edu.GAN`. Received: model of type "
+                f"{type(self.model).__name__}"
+            )
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        last = (self.params or {}).get("epochs")
+        if (epoch + 1) % self.every_n_epochs and epoch + 1 != last:
+            return
+        values = self.measure(self.model.generate(self.num_samples, seed=self.seed))
+        self.epochs.append(epoch + 1)
+        self.values.append(values)
+        if logs is not None:
+            logs.update(values)
+
+    def measure(self, samples: np.ndarray) -> dict[str, float]:
+        raise NotImplementedError
+
+
+class FIDMonitor(_EpochMonitor):
+    """Logs the FID of generated samples against real data every few epochs.
+
+    After every `every_n_epochs`-th epoch (and after the last one), the
+    monitor draws `num_samples` samples with `model.generate(num_samples,
+    seed=seed)` (the same noise every time, so the curve shows the model
+    changing, not the noise) and writes their Fréchet distance to the real
+    data (`tfgan_edu.metrics.fid`) into the epoch's logs as `logs[name]`.
+    It then appears in `history.history[name]` (one entry per measured
+    epoch), in the progress bar, and in a `keras.callbacks.TensorBoard`
+    listed after the monitor in `callbacks` (as `epoch_fid`). The epochs
+    measured (from 1) are in `epochs`, the values in `values`.
+
+    The real side is summarized once, at the first measurement: the mean
+    and covariance of its features. `"digits"` uses the precomputed
+    statistics of the digits train split that ship with the package.
+
+    FID is biased upwards at small `num_samples` (see chapter 4): compare
+    numbers measured with the same `num_samples` only.
+
+    Args:
+        real: `"digits"` (the shipped statistics of the digits train
+            split, for `extractor="digits"`), precomputed statistics
+            `(mu, sigma)`, the path of an `.npz` file of them
+            (`tfgan_edu.metrics.save_statistics`), or real images: an array
+            `(n, H, W, C)` in [-1, 1] or a finite `tf.data.Dataset` /
+            iterable of batches. Defaults to `"digits"`.
+        every_n_epochs: measure after every this many epochs. Defaults to
+            1.
+        num_samples: generated samples per measurement. Defaults to 1000.
+        extractor: the feature space: `"digits"`, `"inception"`, a
+            `keras.Model` or a callable (see
+            `tfgan_edu.metrics.features.get_extractor`). Defaults to
+            `"digits"`.
+        seed: seed of the generated samples' noise. Defaults to 0.
+        name: the key in the logs. Defaults to `"fid"`.
+
+    Attributes:
+        epochs: the measured epochs, counted from 1.
+        values: one `{name: fid}` dict per measured epoch.
+
+    Example:
+
+    >>> monitor = FIDMonitor("digits", every_n_epochs=5, num_samples=500)
+    >>> monitor.keys
+    ('fid',)
+    """
+
+    def __init__(
+        self,
+        real: Any = "digits",
+        every_n_epochs: int = 1,
+        num_samples: int = 1000,
+        extractor: Any = "digits",
+        seed: int | None = 0,
+        name: str = "fid",
+    ) -> None:
+        super().__init__(every_n_epochs, num_samples, seed)
+        if not isinstance(name, str) or not name:
+            raise ValueError(
+                f"Expected `name` to be a non-empty string. Received: name={name!r}"
+            )
+        self._real_statistics: tuple[np.ndarray, np.ndarray] | None = None
+        if isinstance(real, str) and real in metric_features.REFERENCE_DATASETS:
+            if extractor != "digits":
+                raise ValueError(
+                    f"The shipped statistics of {real!r} are of the digits "
+                    "classifier's features; pass extractor='digits' with them, or "
+                    "real images for another extractor. "
+                    f"Received: real={real!r}, extractor={extractor!r}"
+                )
+            self._real_statistics = metric_features.reference_statistics(real)
+        elif isinstance(real, (str, os.PathLike)):
+            self._real_statistics = metrics.load_statistics(real)
+        elif isinstance(real, tuple):
+            self._real_statistics = check_statistics(*real, name="real")
+        else:
+            check_source(real, "real")
+        self.keys = (name,)
+        self.name = name
+        self.real = real
+        self.extractor = metric_features.get_extractor(extractor)
+
+    def real_statistics(self) -> tuple[np.ndarray, np.ndarray]:
+        """The real side's `(mu, sigma)`, computed from its features once.
+
+        Returns:
+            float64 arrays `(d,)` and `(d, d)`.
+        """
+        if self._real_statistics is None:
+            self._real_statistics = metrics.statistics(
+                metrics.extract_features(self.extractor, self.real)
+            )
+        return self._real_statistics
+
+    def measure(self, samples: np.ndarray) -> dict[str, float]:
+        """Returns `{name: FID}` of generated `samples` against the real data."""
+        return {
+            self.name: metrics.fid(
+                self.real_statistics(), samples, extractor=self.extractor
+            )
+        }
+
+
+class ModeCoverageMonitor(_EpochMonitor):
+    """Logs the mode coverage of a GAN on a 2-D mixture every few epochs.
+
+    After every `every_n_epochs`-th epoch (and after the last one) the
+    monitor draws `num_samples` points with `model.generate(num_samples,
+    seed=seed)` and writes `tfgan_edu.metrics.mode_coverage` of them into
+    the logs: `modes` (captured modes), `high_quality` (fraction of points
+    within 3 standard deviations of a mode) and `reverse_kl` (KL of the
+    high-quality points' mode histogram from uniform). They appear in
+    `history.history` (one entry per measured epoch) and in a
+    `keras.callbacks.TensorBoard` listed after the monitor.
+
+    Args:
+        mixture: `"ring"`, `"grid"`, or a `(centres, sigma)` pair, as in
+            `tfgan_edu.metrics.mode_coverage`. Defaults to `"ring"`.
+        every_n_epochs: measure after every this many epochs. Defaults to
+            1.
+        num_samples: generated points per measurement. Defaults to 2500.
+        seed: seed of the generated points' noise. Defaults to 0.
+
+    Attributes:
+        epochs: the measured epochs, counted from 1.
+        values: one dict of the three numbers per measured epoch.
+
+    Example:
+
+    >>> monitor = ModeCoverageMonitor("grid", every_n_epochs=10)
+    >>> monitor.keys
+    ('modes', 'high_quality', 'reverse_kl')
+    """
+
+    keys = ("modes", "high_quality", "reverse_kl")
+
+    def __init__(
+        self,
+        mixture: Any = "ring",
+        every_n_epochs: int = 1,
+        num_samples: int = 2500,
+        seed: int | None = 0,
+    ) -> None:
+        super().__init__(every_n_epochs, num_samples, seed)
+        _check_mixture(mixture)  # now, before training starts
+        self.mixture = mixture
+
+    def measure(self, samples: np.ndarray) -> dict[str, float]:
+        """Returns the `mode_coverage` numbers of generated 2-D `samples`."""
+        return dict(metrics.mode_coverage(samples, self.mixture))

