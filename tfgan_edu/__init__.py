@@ -49,14 +49,24 @@ from tfgan_edu import (  # noqa: E402
     recipes,
     viz,
 )
-from tfgan_edu.models import ACGAN, GAN, VAE, VAEGAN, ConditionalGAN  # noqa: E402
+from tfgan_edu.models import (  # noqa: E402
+    ACGAN,
+    GAN,
+    VAE,
+    VAEGAN,
+    ConditionalGAN,
+    CycleGAN,
+    Pix2Pix,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ACGAN",
     "ConditionalGAN",
+    "CycleGAN",
     "GAN",
+    "Pix2Pix",
     "VAE",
     "VAEGAN",
     "augment",

@@ -15,6 +15,13 @@ TensorShape([128, 2])
 """
 
 from tfgan_edu.data import pipeline, toy2d
+from tfgan_edu.data.image_pairs import (
+    color_digits,
+    degrade,
+    paired,
+    unpaired,
+    unpaired_arrays,
+)
 from tfgan_edu.data.images import (
     NAMES,
     OFFLINE_DATASETS,
@@ -29,10 +36,15 @@ __all__ = [
     "NAMES",
     "OFFLINE_DATASETS",
     "DatasetUnavailableError",
+    "color_digits",
+    "degrade",
     "from_directory",
     "from_numpy",
     "load",
     "make_dataset",
+    "paired",
     "pipeline",
     "toy2d",
+    "unpaired",
+    "unpaired_arrays",
 ]

@@ -17,6 +17,7 @@ from tfgan_edu.metrics.frechet import (
     frechet_distance,
     frechet_distance_from_statistics,
 )
+from tfgan_edu.metrics.image_quality import paired_image_quality, psnr, ssim
 from tfgan_edu.metrics.inception_score import inception_score
 from tfgan_edu.metrics.kernel_distance import kid, kid_from_features
 from tfgan_edu.metrics.mean_std import MeanStd
@@ -27,10 +28,17 @@ from tfgan_edu.metrics.moments import (
     statistics,
 )
 from tfgan_edu.metrics.precision_recall import density_coverage, precision_recall
+from tfgan_edu.metrics.translation import (
+    cycle_error,
+    domain_accuracy,
+    train_domain_classifier,
+)
 
 __all__ = [
     "MeanStd",
+    "cycle_error",
     "density_coverage",
+    "domain_accuracy",
     "extract_features",
     "fid",
     "frechet_distance",
@@ -40,7 +48,11 @@ __all__ = [
     "kid_from_features",
     "load_statistics",
     "mode_coverage",
+    "paired_image_quality",
     "precision_recall",
+    "psnr",
     "save_statistics",
+    "ssim",
     "statistics",
+    "train_domain_classifier",
 ]

@@ -25,6 +25,11 @@ from tfgan_edu.networks.pacgan import (
     pack_samples,
     packed_mlp_discriminator,
 )
+from tfgan_edu.networks.patchgan import (
+    patchgan_discriminator,
+    patchgan_receptive_field,
+)
+from tfgan_edu.networks.unet import unet_generator
 from tfgan_edu.networks.vae import (
     conv_decoder,
     conv_encoder,
@@ -52,4 +57,7 @@ __all__ = [
     "mlp_generator",
     "pack_samples",
     "packed_mlp_discriminator",
+    "patchgan_discriminator",
+    "patchgan_receptive_field",
+    "unet_generator",
 ]

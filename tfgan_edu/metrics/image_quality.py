@@ -1,0 +1,176 @@
+"""Full-reference image quality: PSNR and SSIM, of a model and of a baseline.
+
+Both compare an image with its ground truth, on images rescaled to
+[0, 1] (`tf.image.psnr` and `tf.image.ssim` with `max_val=1`):
+
+- PSNR, the peak signal-to-noise ratio in dB: `10 log10(1 / MSE)`; higher
+  is better, +6 dB halves the RMS error.
+- SSIM (Wang et al., 2004): the structural similarity of local windows (an
+  11x11 Gaussian window with sigma 1.5), comparing mean, contrast and
+  correlation; 1 for identical images.
+
+`paired_image_quality` runs over a dataset of `(input, target)` pairs,
+such as `tge.data.paired(...)`: of a model's translations of the inputs,
+or, without a model, of the inputs themselves, which is the baseline a
+model must beat (the noisy image for denoising, the bicubic up-sampling
+for super-resolution).
+
+Example:
+
+>>> import numpy as np
+>>> target = np.zeros((1, 16, 16, 1), "float32")
+>>> noisy = target + 0.1  # 0.05 of the [0, 1] range: MSE 0.0025
+>>> round(psnr(noisy, target), 2)
+26.02
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import tensorflow as tf
+
+DEFAULT_RANGE: tuple[float, float] = (-1.0, 1.0)
+"""The value range of this package's images."""
+
+
+def _to_unit(images, value_range) -> tf.Tensor:
+    low, high = value_range
+    return (tf.cast(tf.convert_to_tensor(images), tf.float32) - low) / (high - low)
+
+
+def _check_range(value_range) -> tuple[float, float]:
+    try:
+        low, high = (float(v) for v in value_range)
+    except (TypeError, ValueError):
+        low = high = None
+    if low is None or not np.isfinite([low, high]).all() or not low < high:
+        raise ValueError(
+            "Expected `value_range` to be a pair (low, high) with low < high. "
+            f"Received: value_range={value_range!r}"
+        )
+    return low, high
+
+
+def _per_image(metric, predictions, targets, value_range) -> np.ndarray:
+    value_range = _check_range(value_range)
+    predictions = _to_unit(predictions, value_range)
+    targets = _to_unit(targets, value_range)
+    if predictions.shape.rank != 4 or predictions.shape != targets.shape:
+        raise ValueError(
+            "Expected predictions and targets of the same shape (batch, height, "
+            f"width, channels). Received: predictions.shape={tuple(predictions.shape)}, "
+            f"targets.shape={tuple(targets.shape)}"
+        )
+    return metric(predictions, targets, max_val=1.0).numpy().astype(np.float64)
+
+
+def psnr(predictions, targets, value_range=DEFAULT_RANGE) -> float:
+    """Mean peak signal-to-noise ratio (dB) of images against their targets.
+
+    `PSNR = 10 log10(1 / MSE)` per image, after rescaling `value_range` to
+    [0, 1], averaged over the images (an image equal to its target has an
+    infinite PSNR, and so then has the mean).
+
+    Args:
+        predictions: images `(N, H, W, C)`.
+        targets: their ground truth, same shape.
+        value_range: the `(low, high)` range of the images. Defaults to
+            `(-1, 1)`.
+
+    Returns:
+        A float, in dB.
+
+    Example:
+
+    >>> import numpy as np
+    >>> x = np.zeros((2, 8, 8, 1)); y = x + 0.2  # 0.1 in [0, 1] units
+    >>> round(psnr(y, x), 3)
+    20.0
+    """
+    return float(np.mean(_per_image(tf.image.psnr, predictions, targets, value_range)))
+
+
+def ssim(predictions, targets, value_range=DEFAULT_RANGE) -> float:
+    """Mean structural similarity of images against their targets.
+
+    `tf.image.ssim` with its defaults (11x11 Gaussian window, sigma 1.5,
+    `k1 = 0.01`, `k2 = 0.03`) on images rescaled to [0, 1], averaged over
+    the images (and, per image, over the channels). Images must be at least
+    11x11.
+
+    Args:
+        predictions: images `(N, H, W, C)`.
+        targets: their ground truth, same shape.
+        value_range: the `(low, high)` range of the images. Defaults to
+            `(-1, 1)`.
+
+    Returns:
+        A float in [-1, 1]; 1 for identical images.
+
+    Example:
+
+    >>> import numpy as np
+    >>> x = np.random.default_rng(0).uniform(-1, 1, (2, 16, 16, 1))
+    >>> ssim(x, x)
+    1.0
+    """
+    return float(np.mean(_per_image(tf.image.ssim, predictions, targets, value_range)))
+
+
+def paired_image_quality(
+    dataset,
+    translate: Callable | None = None,
+    value_range=DEFAULT_RANGE,
+) -> dict[str, float]:
+    """PSNR and SSIM over a dataset of `(input, target)` image pairs.
+
+    Args:
+        dataset: an iterable of `(inputs, targets)` batches, such as
+            `tge.data.paired(..., split="test", shuffle=False)`.
+        translate: a callable mapping a batch of inputs to predictions,
+            e.g. a trained `tge.Pix2Pix` or its generator (called with
+            `training=False` when it is a Keras layer or model). `None`
+            scores the inputs themselves against the targets: the
+            baseline of the degradation. Defaults to `None`.
+        value_range: the `(low, high)` range of the images. Defaults to
+            `(-1, 1)`.
+
+    Returns:
+        A dict: `"psnr"` (mean dB), `"ssim"` (mean) and `"count"` (images).
+
+    Example:
+
+    >>> import tfgan_edu as tge
+    >>> test = tge.data.paired("digits", task="super_resolution", factor=4,
+    ...                        batch_size=90, split="test", shuffle=False)
+    >>> bicubic = paired_image_quality(test)
+    >>> round(bicubic["psnr"], 2), bicubic["count"]
+    (28.56, 360)
+    """
+    _check_range(value_range)
+    psnrs, ssims = [], []
+    for batch in dataset:
+        if not isinstance(batch, (tuple, list)) or len(batch) != 2:
+            raise ValueError(
+                "Expected a dataset of (inputs, targets) image batches. Received "
+                f"a batch of type {type(batch).__name__}"
+            )
+        inputs, targets = batch
+        if translate is None:
+            predictions = inputs
+        elif hasattr(translate, "trainable_variables"):  # a Keras layer or model
+            predictions = translate(inputs, training=False)
+        else:
+            predictions = translate(inputs)
+        psnrs.append(_per_image(tf.image.psnr, predictions, targets, value_range))
+        ssims.append(_per_image(tf.image.ssim, predictions, targets, value_range))
+    if not psnrs:
+        raise ValueError("Expected a dataset with at least one batch. Received: none")
+    psnrs, ssims = np.concatenate(psnrs), np.concatenate(ssims)
+    return {
+        "psnr": float(np.mean(psnrs)),
+        "ssim": float(np.mean(ssims)),
+        "count": int(len(psnrs)),
+    }
