@@ -11,7 +11,9 @@ Example:
 0.0
 """
 
+from tfgan_edu.metrics import features
 from tfgan_edu.metrics.extraction import extract_features
+from tfgan_edu.metrics.features import get_extractor, reference_statistics
 from tfgan_edu.metrics.frechet import (
     fid,
     frechet_distance,
@@ -40,9 +42,11 @@ __all__ = [
     "density_coverage",
     "domain_accuracy",
     "extract_features",
+    "features",
     "fid",
     "frechet_distance",
     "frechet_distance_from_statistics",
+    "get_extractor",
     "inception_score",
     "kid",
     "kid_from_features",
@@ -50,6 +54,7 @@ __all__ = [
     "mode_coverage",
     "paired_image_quality",
     "precision_recall",
+    "reference_statistics",
     "psnr",
     "save_statistics",
     "ssim",
