@@ -19,7 +19,9 @@ through the shipped digits classifier and through a plain callable.
                                  [--no-sqrtm] [--out FILE]
 
 Prints a table and writes JSON (default:
-benchmarks/results/metrics_<device>.json).
+benchmarks/results/metrics_<device>.json). Wall and process CPU seconds
+are both recorded; on a shared machine run it with
+`OPENBLAS_NUM_THREADS=1`, whose CPU seconds hardly depend on the load.
 """
 
 from __future__ import annotations
@@ -76,9 +78,20 @@ def _sqrtm_trace_sqrt(sigma_a, sigma_b):
     return np.trace(scipy.linalg.sqrtm(sigma_a @ sigma_b)).real
 
 
+_CPU_SECONDS: list[float] = []
+"""CPU seconds of each `_timed` call, in order (see `_timed`)."""
+
+
 def _timed(function, *args):
-    start = time.perf_counter()
+    """Returns `(wall seconds, value)`; appends the process CPU seconds to `_CPU_SECONDS`.
+
+    CPU time is the steadier number on a shared machine when BLAS runs on
+    one thread (`OPENBLAS_NUM_THREADS=1`): it barely changes with load,
+    while wall time does.
+    """
+    start, cpu = time.perf_counter(), time.process_time()
     value = function(*args)
+    _CPU_SECONDS.append(time.process_time() - cpu)
     return time.perf_counter() - start, value
 
 
@@ -90,31 +103,35 @@ def measure_fid(n, dim, repeats, sqrtm=True, seed=0):
         values and their differences to the package's.
     """
     a, b = _features(n, dim, seed)
-    totals, stats_times, trace_times = [], [], []
+    times = {"total": [], "statistics": [], "trace_sqrt": []}
+    cpu = {key: [] for key in times}
     for _ in range(repeats):
         seconds, value = _timed(tge.metrics.frechet_distance, a, b)
-        totals.append(seconds)
-        start = time.perf_counter()
-        mu_a, sigma_a = tge.metrics.statistics(a)
-        mu_b, sigma_b = tge.metrics.statistics(b)
-        stats_times.append(time.perf_counter() - start)
-        trace_times.append(_timed(trace_sqrt_product, sigma_a, sigma_b)[0])
-    row = {
-        "n": n,
-        "dim": dim,
-        "fid": value,
-        "ours_total_s": statistics.median(totals),
-        "ours_statistics_s": statistics.median(stats_times),
-        "ours_trace_sqrt_s": statistics.median(trace_times),
-        "ours_all_s": totals,
-    }
+        times["total"].append(seconds)
+        cpu["total"].append(_CPU_SECONDS[-1])
+        seconds, ((mu_a, sigma_a), (mu_b, sigma_b)) = _timed(
+            lambda: (tge.metrics.statistics(a), tge.metrics.statistics(b))
+        )
+        times["statistics"].append(seconds)
+        cpu["statistics"].append(_CPU_SECONDS[-1])
+        times["trace_sqrt"].append(_timed(trace_sqrt_product, sigma_a, sigma_b)[0])
+        cpu["trace_sqrt"].append(_CPU_SECONDS[-1])
+    row = {"n": n, "dim": dim, "fid": value}
+    for key in times:
+        row[f"ours_{key}_s"] = statistics.median(times[key])
+        row[f"ours_{key}_cpu_s"] = statistics.median(cpu[key])
+    row["ours_total_all_s"] = times["total"]
     seconds, trace = _timed(_eigen_trace_sqrt, sigma_a, sigma_b)
-    eigen_fid = _fid_terms(mu_a, sigma_a, mu_b, sigma_b, trace)
-    row.update(eigen_trace_sqrt_s=seconds, eigen_fid=eigen_fid)
+    row.update(
+        eigen_trace_sqrt_s=seconds,
+        eigen_trace_sqrt_cpu_s=_CPU_SECONDS[-1],
+        eigen_fid=_fid_terms(mu_a, sigma_a, mu_b, sigma_b, trace),
+    )
     if sqrtm:
         seconds, trace = _timed(_sqrtm_trace_sqrt, sigma_a, sigma_b)
         row.update(
             sqrtm_trace_sqrt_s=seconds,
+            sqrtm_trace_sqrt_cpu_s=_CPU_SECONDS[-1],
             sqrtm_fid=_fid_terms(mu_a, sigma_a, mu_b, sigma_b, trace),
         )
     return row, (a, b)
@@ -129,7 +146,14 @@ def measure_other_metrics(a, b):
         ("density_coverage (k=5)", lambda: tge.metrics.density_coverage(a, b)),
     ]:
         seconds, value = _timed(function)
-        rows.append({"metric": name, "seconds": seconds, "value": str(value)})
+        rows.append(
+            {
+                "metric": name,
+                "seconds": seconds,
+                "cpu_seconds": _CPU_SECONDS[-1],
+                "value": str(value),
+            }
+        )
     return rows
 
 
@@ -185,31 +209,50 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     kind, device = _device()
+    load_before = os.getloadavg()
     fid_row, (a, b) = measure_fid(args.n, args.dim, args.repeats, not args.no_sqrtm)
     other_rows = measure_other_metrics(a, b)
     extraction_rows = measure_extraction(args.images, args.repeats)
+    threads = os.environ.get("OPENBLAS_NUM_THREADS", "default")
 
-    print(f"\nFID on 2 x {args.n} x {args.dim} float32 features, {device}")
-    print("| route | seconds | FID | difference to ours |\n|---|---|---|---|")
     print(
-        f"| ours: statistics + pivoted Cholesky | {fid_row['ours_total_s']:.2f} "
-        f"(statistics {fid_row['ours_statistics_s']:.2f}, trace "
-        f"{fid_row['ours_trace_sqrt_s']:.2f}) | {fid_row['fid']:.6f} | 0 |"
+        f"\nFID on 2 x {args.n} x {args.dim} float32 features, {device}, "
+        f"OPENBLAS_NUM_THREADS={threads}, load average {load_before[0]:.1f}"
     )
     print(
-        f"| eigh of S_a^1/2 S_b S_a^1/2 (trace only) | "
-        f"{fid_row['eigen_trace_sqrt_s']:.2f} | {fid_row['eigen_fid']:.6f} | "
-        f"{fid_row['eigen_fid'] - fid_row['fid']:.2e} |"
+        "| route | wall s | CPU s | FID | difference to ours |\n|---|---|---|---|---|"
     )
-    if "sqrtm_fid" in fid_row:
+    print(
+        f"| ours: frechet_distance (statistics + trace) | {fid_row['ours_total_s']:.2f} | "
+        f"{fid_row['ours_total_cpu_s']:.2f} | {fid_row['fid']:.6f} | 0 |"
+    )
+    for key, label in (
+        ("statistics", "of which: mean and covariance of both sets"),
+        ("trace_sqrt", "of which: tr sqrt(S_a S_b) (Cholesky, sygst, eigvalsh)"),
+    ):
         print(
-            f"| scipy.linalg.sqrtm(S_a S_b) (trace only) | "
-            f"{fid_row['sqrtm_trace_sqrt_s']:.2f} | {fid_row['sqrtm_fid']:.6f} | "
-            f"{fid_row['sqrtm_fid'] - fid_row['fid']:.2e} |"
+            f"| {label} | {fid_row[f'ours_{key}_s']:.2f} | "
+            f"{fid_row[f'ours_{key}_cpu_s']:.2f} | | |"
         )
-    print("\n| metric on the same features | seconds | value |\n|---|---|---|")
+    for route, label in (
+        ("eigen", "eigh of S_a^1/2 S_b S_a^1/2 (trace only)"),
+        ("sqrtm", "scipy.linalg.sqrtm(S_a S_b) (trace only)"),
+    ):
+        if f"{route}_fid" in fid_row:
+            print(
+                f"| {label} | {fid_row[f'{route}_trace_sqrt_s']:.2f} | "
+                f"{fid_row[f'{route}_trace_sqrt_cpu_s']:.2f} | "
+                f"{fid_row[f'{route}_fid']:.6f} | "
+                f"{fid_row[f'{route}_fid'] - fid_row['fid']:.2e} |"
+            )
+    print(
+        "\n| metric on the same features | wall s | CPU s | value |\n|---|---|---|---|"
+    )
     for row in other_rows:
-        print(f"| {row['metric']} | {row['seconds']:.2f} | {row['value']} |")
+        print(
+            f"| {row['metric']} | {row['seconds']:.2f} | {row['cpu_seconds']:.2f} | "
+            f"{row['value']} |"
+        )
     print("\n| extractor | images/s (32x32x1, batch 256) |\n|---|---|")
     for row in extraction_rows:
         print(f"| {row['extractor']} | {row['images_per_s']:.0f} |")
@@ -226,6 +269,9 @@ def main(argv=None):
                 "tensorflow": tf.__version__,
                 "keras": keras.__version__,
                 "repeats": args.repeats,
+                "openblas_num_threads": threads,
+                "load_average_before": load_before,
+                "load_average_after": os.getloadavg(),
                 "fid": fid_row,
                 "other_metrics": other_rows,
                 "extraction": extraction_rows,

@@ -35,6 +35,13 @@ def test_confident_balanced_predictions_score_k(k):
     assert inception_score(probs, splits=5).mean == pytest.approx(k, rel=1e-12)
 
 
+def test_probability_tensors_are_accepted():
+    import tensorflow as tf
+
+    probs = tf.one_hot(tf.range(40) % 4, 4)  # (40, 4) float32 tensor
+    assert inception_score(probs, splits=2).mean == pytest.approx(4.0, rel=1e-6)
+
+
 def test_one_class_only_scores_one():
     probs = np.tile([0.0, 1.0, 0.0], (30, 1))
     assert inception_score(probs, splits=3).mean == pytest.approx(1.0)

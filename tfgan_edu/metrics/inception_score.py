@@ -76,11 +76,11 @@ def inception_score(
     """Computes the Inception Score of class predictions or of images.
 
     Args:
-        probs_or_images: either class probabilities, a 2-D array `(n, K)`
-            whose rows sum to 1 (used as given; `classifier` is ignored), or
-            images for `classifier`: an array `(n, H, W, C)` in [-1, 1], a
-            `tf.data.Dataset` or an iterable of batches (see
-            `extract_features`).
+        probs_or_images: either class probabilities, a 2-D array or
+            tensor `(n, K)` whose rows sum to 1 (used as given; `classifier`
+            is ignored), or images for `classifier`: an array
+            `(n, H, W, C)` in [-1, 1], a `tf.data.Dataset` or an iterable
+            of batches (see `extract_features`).
         splits: number of consecutive parts the score is computed on
             (`n >= splits`). Defaults to 10, as in Salimans et al.
         classifier: maps images to class scores: `"digits_logits"` (the
@@ -106,8 +106,8 @@ def inception_score(
     1.0
     """
     check_positive_int("splits", splits)
-    if isinstance(probs_or_images, np.ndarray) and probs_or_images.ndim == 2:
-        probs = _check_probabilities(probs_or_images)
+    if hasattr(probs_or_images, "shape") and len(probs_or_images.shape) == 2:
+        probs = _check_probabilities(np.asarray(probs_or_images))
     else:
         check_source(probs_or_images, "probs_or_images")
         if hasattr(probs_or_images, "shape") and probs_or_images.shape[0] < splits:
