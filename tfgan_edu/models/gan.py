@@ -194,7 +194,10 @@ class GAN(keras.Model):
                 and `diversity` (mean pairwise distance of the fakes over
                 that of the real batch: about 1 when healthy, towards 0 under
                 mode collapse). `evaluate` reports the last three. Off, the
-                step computes nothing extra. Default `False`.
+                step computes nothing extra. Under a multi-replica strategy
+                the norms and the diversity are those of each replica's
+                share of the batch, averaged (noisier than on one device;
+                the accuracies are exact). Default `False`.
             **kwargs: `jit_compile` (default `"auto"`), `run_eagerly`,
                 `steps_per_execution`, as in `keras.Model.compile`.
         """
