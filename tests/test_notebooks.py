@@ -8,7 +8,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tfgan_edu import _notebook_cache
+
 NOTEBOOK_DIR = Path(__file__).parents[1] / "notebooks"
+# Executed copies go here for the documentation build (see _notebook_cache).
+EXECUTED_DIR = _notebook_cache.cache_dir(
+    Path(__file__).parents[1] / "docs/_build/executed"
+)
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -92,3 +98,5 @@ def test_notebook_runs_in_smoke_mode(path, tmp_path, monkeypatch):
     probe = json.loads(stdout.strip().splitlines()[-1])
     assert probe["prefix"] == sys.prefix, "the kernel runs another Python environment"
     assert probe["smoke"] is True
+    nb.cells.pop()  # the probe
+    _notebook_cache.store(nb, path, EXECUTED_DIR, mode="smoke")
