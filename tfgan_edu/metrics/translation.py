@@ -101,7 +101,9 @@ def train_domain_classifier(
 
     The network is `tfgan_edu.networks.image_classifier` with two classes
     (0 for A, 1 for B), trained with Adam(1e-3) on the softmax
-    cross-entropy, on the two sets of real images shuffled together.
+    cross-entropy, on the two sets of real images shuffled together. Like a
+    training script, it first seeds Keras' global random state
+    (`keras.utils.set_random_seed(seed)`).
 
     Args:
         domain_a: real images of A, `(n_a, H, W, C)` in the model's range.
