@@ -9,6 +9,12 @@ from tfgan_edu.experiments.sweep import (
     summarize_sweep,
     sweep,
 )
+from tfgan_edu.experiments.compare import (
+    Comparison,
+    compare,
+    default_vae,
+    default_vaegan,
+)
 from tfgan_edu.experiments.training import (
     TrainResult,
     default_gan,
@@ -18,8 +24,12 @@ from tfgan_edu.experiments.training import (
 )
 
 __all__ = [
+    "Comparison",
     "TrainResult",
+    "compare",
     "default_gan",
+    "default_vae",
+    "default_vaegan",
     "demos",
     "evaluate_samples",
     "plot_sweep_heatmap",

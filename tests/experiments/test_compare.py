@@ -1,0 +1,81 @@
+"""`tge.experiments.compare`, `default_vae` and `default_vaegan`."""
+
+import numpy as np
+import pandas
+import pytest
+
+import tfgan_edu as tge
+from tfgan_edu import experiments
+
+
+def test_default_vae_for_images_and_vectors():
+    digits = experiments.default_vae("digits", seed=0)
+    assert digits.data_shape == (32, 32, 1) and digits.latent_dim == 16
+    assert digits.likelihood == "bernoulli" and digits.jit_compile is True
+    ring = experiments.default_vae("ring", seed=0)
+    assert ring.data_shape == (2,) and ring.latent_dim == 2
+    assert ring.likelihood == "gaussian" and ring.scale == 0.2
+    a = experiments.default_vae("ring", seed=3).generate(4, seed=0)
+    np.testing.assert_array_equal(
+        a, experiments.default_vae("ring", seed=3).generate(4, seed=0)
+    )
+
+
+def test_default_vaegan_for_images_and_vectors():
+    digits = experiments.default_vaegan("digits", seed=0)
+    assert digits.feature_layer == "flatten" and digits.gamma == pytest.approx(0.01)
+    # The decoder is the default GAN's generator; D is layer-normalized.
+    gan = experiments.default_gan("digits", latent_dim=16)
+    assert [la.name for la in digits.decoder.layers] == [
+        la.name for la in gan.generator.layers
+    ]
+    names = [la.name for la in digits.discriminator.layers]
+    assert "down_2_ln" in names and not any("bn" in name for name in names)
+    assert experiments.default_vaegan("ring").feature_layer == "activation_2"
+
+
+def _rows_by_model(comparison):
+    return {row["model"]: row for row in comparison.rows}
+
+
+def test_compare_on_the_ring(monkeypatch):
+    comparison = experiments.compare("ring", epochs=1, n=256, n_samples=100)
+    rows = _rows_by_model(comparison)
+    assert list(rows) == ["real (train split)", "GAN", "VAE", "VAE-GAN"]
+    assert rows["GAN"]["reconstruction_mse"] is None
+    for name in ("VAE", "VAE-GAN"):
+        model = comparison.models[name]
+        held_out = tge.data.toy2d.sample("ring", 100, seed=1)
+        want = np.mean((model.reconstruct(held_out) - held_out) ** 2)
+        assert rows[name]["reconstruction_mse"] == pytest.approx(float(want), rel=1e-5)
+    for name in ("GAN", "VAE", "VAE-GAN"):
+        row = rows[name]
+        assert row["train_seconds"] > 0
+        fake = comparison.models[name].generate(100, seed=0)
+        assert row["modes"] == tge.metrics.mode_coverage(fake, "ring")["modes"]
+        assert 0 <= row["precision"] <= 1 and 0 <= row["recall"] <= 1
+        assert len(comparison.histories[name]["kl" if "VAE" in name else "d_loss"]) == 1
+    # Real held-out points score as real: the floor of the metrics.
+    assert rows["real (train split)"]["modes"] == 8
+    assert rows["real (train split)"]["high_quality"] > 0.95
+    assert len(comparison.figure.axes) == 9
+    markdown = comparison.markdown()
+    assert markdown.splitlines()[0].startswith("| model | latent_dim |")
+    assert "| GAN | 16 |" in markdown and "n/a" in markdown
+    assert isinstance(comparison.table, pandas.DataFrame)
+    assert list(comparison.table["model"]) == list(rows)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"data": "mnist"}, "Received: data='mnist'"),
+        ({"epochs": 0}, "Received: epochs=0"),
+        ({"models": ("GAN", "WGAN")}, r"Received: models=\('GAN', 'WGAN'\)"),
+        ({"models": ("VAE", "VAE")}, "Received: models="),
+        ({"n_samples": 5}, "Received: n_samples=5"),
+    ],
+)
+def test_compare_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        experiments.compare(**kwargs)

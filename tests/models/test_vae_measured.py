@@ -1,0 +1,95 @@
+"""Issue 5, measured: the default VAE on digits, and against the GAN on the ring.
+
+The numbers in the comments were measured on a 2-core CPU (Keras 3.15,
+TF 2.21) under load from other jobs; `pytest -s` prints them again.
+"""
+
+import numpy as np
+import pytest
+
+import tfgan_edu as tge
+from tfgan_edu import experiments
+
+
+def _digits(split):
+    batches = tge.data.load(
+        "digits", batch_size=512, split=split, shuffle=False, drop_remainder=False
+    )
+    return np.concatenate([np.asarray(batch) for batch in batches])
+
+
+# Mean squared error (pixels in [-1, 1]) of the 360 held-out digits against
+# their reconstructions through the posterior mean, `default_vae("digits")`
+# (Bernoulli likelihood, 16 latent dimensions), 22 steps of batch 64 per
+# epoch: seed 0: 0.032 at epoch 5, 0.018 at epoch 10; seed 1: 0.031, 0.019.
+# The references: predicting the mean training image for every digit gives
+# 0.187, an all-black image 0.790. The threshold, 0.03, is a sixth of the
+# mean image's error and above the seeds' 0.018-0.019 at epoch 10.
+DIGITS_EPOCHS = 10
+DIGITS_MSE_THRESHOLD = 0.03
+
+
+@pytest.mark.slow
+def test_vae_reconstructs_held_out_digits():
+    train, test = _digits("train"), _digits("test")
+    vae = experiments.default_vae("digits", seed=0)
+    vae.fit(
+        tge.data.load("digits", batch_size=64, seed=0),
+        epochs=DIGITS_EPOCHS,
+        verbose=0,
+    )
+    mse = float(np.mean((vae.reconstruct(test) - test) ** 2))
+    mean_image_mse = float(np.mean((train.mean(axis=0) - test) ** 2))
+    print(f"\nheld-out reconstruction MSE {mse:.4f}, mean image {mean_image_mse:.4f}")
+    assert mean_image_mse == pytest.approx(0.187, abs=1e-3)
+    assert mse < DIGITS_MSE_THRESHOLD
+    # The held-out bound is finite and below the training data's: a model,
+    # not a lookup table (Bernoulli pseudo-likelihood, nats per image).
+    logs = vae.evaluate(test, batch_size=120, verbose=0, return_dict=True)
+    assert np.isfinite(logs["elbo"]) and logs["kl"] > 1.0
+
+
+# The ring, both models with the default GAN's budget: 20 epochs of batch
+# 128 over 25,000 points (3,900 steps). Fraction of 2,500 samples within
+# 0.06 (3 sigma, mode_coverage's high quality) / 0.3 of a mode, for data,
+# weights and noise seeded 0, 1, 2 in a script, then as this test runs it
+# (seed 0, another shuffle order):
+#   GAN (default_gan):            .48/.89  .17/.91  .70/.92;  test .37/.81
+#   VAE (default_vae, scale 0.2): .44/.74  .35/.74  .42/.74;  test .44/.74
+# Both capture all 8 modes. At 3 sigma the GAN's sharpness swings with the
+# seed and even the data order (.17 to .70) while the VAE's stays near .4:
+# no reliable order. Within 0.3 of a mode (a fifth of the 1.53 between
+# neighbours) the order holds in every run: a quarter of the VAE's samples
+# lie between the modes, along the circle, against a tenth to a fifth of
+# the GAN's.
+RING_EPOCHS = 20
+NEAR_MODE_SIGMA = 0.1  # mode_coverage's threshold is 3 sigma = 0.3
+
+
+@pytest.mark.slow
+def test_vae_blurs_between_ring_modes_where_the_gan_does_not():
+    modes = tge.data.toy2d.modes("ring")
+    samples, strict, near = {}, {}, {}
+    for name, build in (
+        ("GAN", experiments.default_gan),
+        ("VAE", experiments.default_vae),
+    ):
+        ring = tge.data.load("ring", batch_size=128, seed=0)
+        model = build("ring", seed=0)
+        model.fit(ring, epochs=RING_EPOCHS, verbose=0)
+        samples[name] = model.generate(2500, seed=0)
+        strict[name] = tge.metrics.mode_coverage(samples[name], "ring")
+        near[name] = tge.metrics.mode_coverage(samples[name], (modes, NEAR_MODE_SIGMA))
+    print(f"\nring, {RING_EPOCHS} epochs, seed 0: 3 sigma {strict}, 0.3: {near}")
+    assert strict["GAN"]["modes"] == 8 and strict["VAE"]["modes"] == 8
+    assert near["VAE"]["high_quality"] < near["GAN"]["high_quality"] - 0.05
+    assert near["VAE"]["high_quality"] < 0.8
+    # The VAE's off-mode samples lie between the modes, mostly near the
+    # circle of radius 2 (the chord between neighbours dips to 1.85), not
+    # scattered: 0.81 of them within 0.3 of it (seed 0).
+    vae = samples["VAE"]
+    distance = np.min(np.linalg.norm(vae[:, None] - modes, axis=2), axis=1)
+    radius = np.linalg.norm(vae[distance > 0.3], axis=1)
+    near_circle = np.mean((radius > 1.7) & (radius < 2.3))
+    print(f"VAE samples between modes, within 0.3 of the circle: {near_circle:.3f}")
+    assert near_circle > 0.75
