@@ -420,7 +420,11 @@ class VAE(_LatentVariableModel):
       the KL whatever the data's units), and kept in the non-trainable
       weight `log_scale` for `evaluate`, `log_likelihood` and saving. At
       that optimum the gradient through the scale is zero, so holding it
-      fixed within a step changes no gradient. A float fixes the scale.
+      fixed within a step changes no gradient. On low-dimensional data it
+      can collapse the posterior: on the 2-D ring the first batches' best
+      scale is the data's spread, at which the code is not worth its KL,
+      and the encoder learned to ignore its input (KL 0.006 nats after 20
+      epochs). A float fixes the scale.
 
     Args:
         encoder: a `keras.Model` mapping `(batch, *data_shape)` to
