@@ -123,9 +123,9 @@ def train_domain_classifier(
 
     >>> import tfgan_edu as tge
     >>> a, b = tge.data.unpaired_arrays("digits", "invert", split="test")
-    >>> clf = train_domain_classifier(a, b, epochs=1)
-    >>> domain_accuracy(clf, b, "b") > 0.9
-    True
+    >>> clf = train_domain_classifier(a, b, epochs=2, batch_size=16)
+    >>> domain_accuracy(clf, a, "a"), domain_accuracy(clf, b, "b")
+    (1.0, 1.0)
     """
     domain_a = _check_images(domain_a, "domain_a")
     domain_b = _check_images(domain_b, "domain_b")
