@@ -7,6 +7,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.tfgan_edu-installed
 DEMO_OUT ?= demo_output
+DOCS_HTML ?= docs/_build/html
 PYTEST_ARGS ?=
 
 export TF_CPP_MIN_LOG_LEVEL ?= 2
@@ -21,6 +22,7 @@ help:
 	@echo "make test-fast  the suite without the slow end-to-end and notebook tests"
 	@echo "make lint       ruff check + format check"
 	@echo "make benchmark  throughput of fit() vs a hand-written training step"
+	@echo "make docs       build the documentation site into $(DOCS_HTML)/ (warnings are errors)"
 	@echo "make benchmark-metrics  FID/KID/precision-recall speed, FID vs scipy sqrtm, extraction images/s"
 	@echo "make install    create $(VENV) and install (done automatically by the targets above)"
 
@@ -28,7 +30,7 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): $(PY) setup.cfg pyproject.toml constraints.txt
-	$(PY) -m pip install --quiet -c constraints.txt -e ".[cpu,dev]"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[cpu,dev,docs]"
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -36,8 +38,9 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/tfgan-edu demo --out $(DEMO_OUT)
 
-test: $(STAMP)
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+# The docs test (tests/test_site.py) opens the built site in headless Chromium.
+test: $(STAMP) docs-deps
+	TFGAN_EDU_REQUIRE_BROWSER=1 $(PY) -m pytest -q $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -q -m "not slow and not notebook" $(PYTEST_ARGS)
@@ -56,5 +59,24 @@ benchmark: $(STAMP)
 benchmark-metrics: $(STAMP)
 	$(PY) benchmarks/metrics.py
 
+# Chapter notebooks are rendered from the executed copies that the notebook
+# tests leave in docs/_build/executed; missing or stale ones are executed
+# here, in smoke mode (TFGAN_EDU_DOCS_NOTEBOOKS=full for full-size runs).
+docs: $(STAMP)
+	$(PY) -m sphinx -W --keep-going -b html -d docs/_build/doctrees docs $(DOCS_HTML)
+	@echo "Open $(DOCS_HTML)/index.html"
+
+# Chromium and chromedriver for the docs test, from the Debian/Ubuntu archive.
+docs-deps:
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then \
+		:; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver; \
+	else \
+		echo "make docs-deps: install Chromium and chromedriver (the docs test needs them)"; exit 1; \
+	fi
+
 clean:
-	rm -rf $(VENV) $(DEMO_OUT) build dist *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_OUT) build dist *.egg-info .pytest_cache .ruff_cache docs/_build

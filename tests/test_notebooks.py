@@ -58,7 +58,8 @@ def test_notebook_runs_in_smoke_mode(path, tmp_path, monkeypatch):
     # The kernel inherits this environment (and conftest's KERAS_HOME and
     # MPLCONFIGDIR, which point into a temporary folder).
     monkeypatch.setenv("TFGAN_EDU_SMOKE", "1")
-    monkeypatch.setenv("MPLBACKEND", "Agg")
+    # Figures as PNG outputs (Agg underneath): the docs render these copies.
+    monkeypatch.setenv("MPLBACKEND", _notebook_cache.INLINE_BACKEND)
     monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "2")
     monkeypatch.setenv("TFGAN_EDU_OFFLINE", "1")  # never attempt a download
 

@@ -21,7 +21,11 @@ from pathlib import Path
 
 ENV_VAR = "TFGAN_EDU_EXECUTED_DIR"
 MODES = ("smoke", "full")
+# The kernel's matplotlib backend: figures become PNG outputs of their cell.
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 _KEY = "tfgan_edu_executed"
+# Bumped when what a copy must contain changes (2: figures as outputs).
+_FORMAT = 2
 
 
 def cache_dir(default: str | os.PathLike) -> Path:
@@ -72,7 +76,11 @@ def store(nb, source: str | os.PathLike, folder: str | os.PathLike, mode: str) -
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     nb = nbformat.from_dict(nb)
-    nb.metadata[_KEY] = {"source_sha256": digest(source), "mode": mode}
+    nb.metadata[_KEY] = {
+        "source_sha256": digest(source),
+        "mode": mode,
+        "format": _FORMAT,
+    }
     target = folder / Path(source).name
     partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     nbformat.write(nb, partial)
@@ -104,7 +112,7 @@ def load(source: str | os.PathLike, folder: str | os.PathLike, mode: str = "smok
     except Exception:  # noqa: BLE001 - a corrupt copy is as good as none
         return None
     meta = nb.metadata.get(_KEY, {})
-    if meta.get("source_sha256") != digest(source):
+    if meta.get("source_sha256") != digest(source) or meta.get("format") != _FORMAT:
         return None
     if MODES.index(meta.get("mode", "smoke")) < MODES.index(mode):
         return None
@@ -130,7 +138,7 @@ def execute(source: str | os.PathLike, mode: str = "smoke", timeout: int = 1800)
 
     _check_mode(mode)
     nb = nbformat.read(source, as_version=4)
-    env = dict(os.environ, MPLBACKEND="Agg", TF_CPP_MIN_LOG_LEVEL="2")
+    env = dict(os.environ, MPLBACKEND=INLINE_BACKEND, TF_CPP_MIN_LOG_LEVEL="2")
     env["TFGAN_EDU_SMOKE"] = "1" if mode == "smoke" else "0"
     with tempfile.TemporaryDirectory(prefix="tfgan_edu_nb_") as workdir:
         client = NotebookClient(

@@ -1,0 +1,45 @@
+"""Sphinx configuration of the tfgan_edu documentation (`make docs`)."""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.abspath("_ext"))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import tfgan_edu  # noqa: E402
+
+project = "tfgan_edu"
+author = "the tfgan_edu authors"
+copyright = "the tfgan_edu authors, Apache-2.0"  # noqa: A001 - Sphinx's name
+release = version = tfgan_edu.__version__
+
+extensions = [
+    "myst_nb",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.napoleon",
+    "markdown_docstrings",
+    "tfgan_docs",
+]
+
+# The chapters are rendered from executed copies (see _ext/tfgan_docs.py).
+nb_execution_mode = "off"
+nb_merge_streams = True
+myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
+myst_heading_anchors = 3
+
+# Docstrings: Google style, `code` in single backticks as in Keras.
+napoleon_google_docstring = True
+napoleon_numpy_docstring = False
+napoleon_use_rtype = False
+napoleon_use_ivar = True  # dataclass fields are documented once, as fields
+default_role = "literal"
+autodoc_member_order = "bysource"
+autodoc_typehints = "description"
+autodoc_default_options = {"undoc-members": False}
+autodoc_inherit_docstrings = False  # Keras' own docstrings are not reST
+
+exclude_patterns = ["_build", "**/.ipynb_checkpoints", "exercises/_table.md"]
+html_theme = "furo"
+html_title = f"tfgan_edu {release}"
+html_static_path = []
