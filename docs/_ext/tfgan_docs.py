@@ -31,6 +31,8 @@ MODE_VAR = "TFGAN_EDU_DOCS_NOTEBOOKS"
 # Modules without a page: the command line's entry point is documented in
 # the guides, private helpers not at all.
 SKIP_MODULES = {"__main__"}
+# (The exercises' chapter modules, which hold the reference solutions, are
+# not exported by `tfgan_edu.exercises`: a course's site does not show them.)
 
 
 def _write_if_changed(path: Path, text: str) -> None:
@@ -102,16 +104,34 @@ def _module_page(name: str) -> str:
     )
 
 
-def prepare_api(srcdir: Path) -> None:
-    """One page per public module or subpackage of tfgan_edu."""
+def _public_modules() -> list[str]:
+    """`tfgan_edu.X` for every public module, and `tfgan_edu.X.Y` for the
+    submodules a package exports in its `__all__` (`tge.data.toy2d`)."""
+    import importlib
+    import types
+
     import tfgan_edu
 
+    names = []
+    for info in pkgutil.iter_modules(tfgan_edu.__path__):
+        if info.name.startswith("_") or info.name in SKIP_MODULES:
+            continue
+        name = f"tfgan_edu.{info.name}"
+        names.append(name)
+        package = importlib.import_module(name)
+        names += [
+            f"{name}.{member}"
+            for member in getattr(package, "__all__", ())
+            if info.ispkg
+            if isinstance(getattr(package, member, None), types.ModuleType)
+        ]
+    return names
+
+
+def prepare_api(srcdir: Path) -> None:
+    """One page per public module (see `_public_modules`)."""
     target = srcdir / "api"
-    names = [
-        f"tfgan_edu.{info.name}"
-        for info in pkgutil.iter_modules(tfgan_edu.__path__)
-        if not info.name.startswith("_") and info.name not in SKIP_MODULES
-    ]
+    names = _public_modules()
     _clear(target, "tfgan_edu.*.md", {f"{n}.md" for n in names})
     for name in names:
         _write_if_changed(target / f"{name}.md", _module_page(name))

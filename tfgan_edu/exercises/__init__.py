@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import builtins
 
+from tfgan_edu.exercises import grading, notebook
 from tfgan_edu.exercises._core import (
     Case,
     CheckResult,
@@ -59,8 +60,10 @@ __all__ = [
     "check",
     "check_all",
     "get",
+    "grading",
     "list",
     "names",
+    "notebook",
     "reference",
 ]
 
