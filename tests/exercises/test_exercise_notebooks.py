@@ -70,23 +70,33 @@ def with_solutions(nb):
 
 @pytest.fixture(scope="module")
 def kernel(tmp_path_factory):
-    """One started kernel for all runs, in a temporary working directory."""
-    from jupyter_client.manager import KernelManager
+    """One started kernel for all runs, in a temporary working directory.
 
-    km = KernelManager(kernel_name="python3")
-    km.start_kernel(cwd=str(tmp_path_factory.mktemp("exercise_kernel")))
-    yield km
-    km.shutdown_kernel(now=True)
-
-
-def _execute(km, nb):
-    """Runs `nb` in the shared kernel after emptying its namespace."""
+    nbclient's own asynchronous kernel manager: with a blocking one, a cell
+    that never finished would also block the time-out.
+    """
     from nbclient import NotebookClient
 
+    client = NotebookClient(
+        nbformat.v4.new_notebook(),
+        timeout=300,
+        kernel_name="python3",
+        resources={
+            "metadata": {"path": str(tmp_path_factory.mktemp("exercise_kernel"))}
+        },
+    )
+    with client.setup_kernel():
+        yield client
+
+
+def _execute(client, nb):
+    """Runs `nb` in the shared kernel after emptying its namespace."""
     nb = nbformat.from_dict(nb)
     nb.cells.insert(0, nbformat.v4.new_code_cell("%reset -f"))
-    client = NotebookClient(nb, km=km, timeout=300, kernel_name="python3")
-    client.execute()  # raises CellExecutionError if any cell raises
+    client.nb = nb
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            client.execute_cell(cell, index)  # raises CellExecutionError if it raises
     return nb.cells[1:]
 
 
