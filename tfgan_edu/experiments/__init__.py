@@ -2,18 +2,18 @@
 reproducibility, hyperparameter sweeps and the demonstrations of chapter 6."""
 
 from tfgan_edu.experiments import demos
+from tfgan_edu.experiments.compare import (
+    Comparison,
+    compare,
+    default_vae,
+    default_vaegan,
+)
 from tfgan_edu.experiments.reproducibility import reproducible
 from tfgan_edu.experiments.sweep import (
     plot_sweep_heatmap,
     plot_sweep_spread,
     summarize_sweep,
     sweep,
-)
-from tfgan_edu.experiments.compare import (
-    Comparison,
-    compare,
-    default_vae,
-    default_vaegan,
 )
 from tfgan_edu.experiments.training import (
     TrainResult,
