@@ -147,6 +147,10 @@ def test_a_model_without_generate_is_refused():
             "Received: real='digits', extractor='inception'",
         ),
         (lambda: FIDMonitor([1, 2]), "Received: real of type list"),
+        (
+            lambda: FIDMonitor("digits", extractor=lambda x: x.mean(axis=(1, 2))),
+            "Received: real='digits', extractor=<function",
+        ),
         (lambda: FIDMonitor((np.zeros(3), np.eye(2))), "sigma.shape=(2, 2)"),
         (lambda: ModeCoverageMonitor("spiral"), "Received: mixture='spiral'"),
         (

@@ -583,7 +583,7 @@ class FIDMonitor(_EpochMonitor):
             )
         self._real_statistics: tuple[np.ndarray, np.ndarray] | None = None
         if isinstance(real, str) and real in metric_features.REFERENCE_DATASETS:
-            if extractor != "digits":
+            if getattr(extractor, "name", extractor) != "digits":
                 raise ValueError(
                     f"The shipped statistics of {real!r} are of the digits "
                     "classifier's features; pass extractor='digits' with them, or "

@@ -169,7 +169,11 @@ def test_bad_images_are_refused(images, message):
         (dict(spec="pixels"), "Received: extractor='pixels'"),
         (dict(spec=5), "Received: extractor=5"),
         (dict(spec="digits", batch_size=0), "Received: batch_size=0"),
-        (dict(spec="inception", weights="no/such/file.h5"), "Received: weights="),
+        (
+            dict(spec="inception", weights="no/such/file.h5"),
+            "Received: weights='no/such/file.h5'",
+        ),
+        (dict(spec="inception", weights=5), "Received: weights=5"),
     ],
 )
 def test_bad_extractor_specs_are_refused(kwargs, message):

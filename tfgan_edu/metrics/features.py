@@ -400,13 +400,15 @@ def _weights_unavailable(reason: str) -> WeightsUnavailableError:
 def _inception_weights_argument(weights: str | None) -> str | None:
     """What to pass as `InceptionV3(weights=...)`; raises fast when offline."""
     if weights is None or weights != "imagenet":
-        if weights is not None and not os.path.isfile(os.fspath(weights)):
+        if weights is not None and not (
+            isinstance(weights, (str, os.PathLike)) and os.path.isfile(weights)
+        ):
             raise ValueError(
                 "Expected `weights` to be 'imagenet', None (random weights, for "
                 "tests) or the path of an Inception-v3 weights file. "
                 f"Received: weights={weights!r}"
             )
-        return weights
+        return None if weights is None else os.fspath(weights)
     cached = _cached_inception_weights()
     if cached is not None:
         return cached
