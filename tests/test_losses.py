@@ -221,3 +221,19 @@ def test_auxiliary_classifier_loss_against_a_float64_log_softmax():
         np.log(4),
         rtol=1e-6,
     )
+
+
+def test_serialize_round_trip_for_built_in_and_custom_families():
+    for name in FAMILY_NAMES:
+        assert (
+            losses.get(losses.deserialize(losses.serialize(losses.get(name)))).name
+            == name
+        )
+    custom = losses.get(
+        (losses.hinge_generator_loss, losses.wasserstein_discriminator_loss)
+    )
+    config = losses.serialize(custom)
+    assert isinstance(config, list) and len(config) == 2
+    restored = losses.get(losses.deserialize(config))
+    assert restored.generator_loss is losses.hinge_generator_loss
+    assert restored.discriminator_loss is losses.wasserstein_discriminator_loss

@@ -390,3 +390,36 @@ def get(identifier) -> LossFamily:
         f"({', '.join(sorted(FAMILIES))}) or a (generator_loss, "
         f"discriminator_loss) pair of callables. Received: loss={identifier!r}"
     )
+
+
+def serialize(family: LossFamily):
+    """The `compile` config entry of a loss family, for saving a model.
+
+    A built-in family is saved by name; a custom pair as the two serialized
+    functions (they must be registered with
+    `keras.saving.register_keras_serializable` to be reloaded).
+
+    Example:
+
+    >>> serialize(get("hinge"))
+    'hinge'
+    """
+    if family.name in FAMILIES:
+        return family.name
+    return [
+        keras.saving.serialize_keras_object(family.generator_loss),
+        keras.saving.serialize_keras_object(family.discriminator_loss),
+    ]
+
+
+def deserialize(config):
+    """The `loss` argument of `compile` from `serialize`'s output.
+
+    Example:
+
+    >>> deserialize(serialize(get("least_squares")))
+    'least_squares'
+    """
+    if isinstance(config, str):
+        return config
+    return tuple(keras.saving.deserialize_keras_object(fn) for fn in config)

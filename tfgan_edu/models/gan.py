@@ -622,18 +622,10 @@ class GAN(keras.Model):
     def get_compile_config(self):
         if not getattr(self, "d_optimizer", None):
             return {}
-        family = self.loss_family
-        if family.name in losses_module.FAMILIES:
-            loss = family.name
-        else:
-            loss = [
-                keras.saving.serialize_keras_object(family.generator_loss),
-                keras.saving.serialize_keras_object(family.discriminator_loss),
-            ]
         return {
             "d_optimizer": keras.optimizers.serialize(self.d_optimizer),
             "g_optimizer": keras.optimizers.serialize(self.g_optimizer),
-            "loss": loss,
+            "loss": losses_module.serialize(self.loss_family),
             "d_steps": self.d_steps,
             "gradient_penalty_weight": self.gradient_penalty_weight,
             "r1_weight": self.r1_weight,
@@ -649,9 +641,7 @@ class GAN(keras.Model):
 
     def compile_from_config(self, config):
         config = dict(config)
-        loss = config.pop("loss")
-        if not isinstance(loss, str):
-            loss = tuple(keras.saving.deserialize_keras_object(fn) for fn in loss)
+        loss = losses_module.deserialize(config.pop("loss"))
         self.compile(
             d_optimizer=keras.optimizers.deserialize(config.pop("d_optimizer")),
             g_optimizer=keras.optimizers.deserialize(config.pop("g_optimizer")),

@@ -907,27 +907,17 @@ class VAEGAN(_LatentVariableModel):
     def get_compile_config(self):
         if not getattr(self, "d_optimizer", None):
             return {}
-        family = self.loss_family
-        if family.name in losses_module.FAMILIES:
-            loss = family.name
-        else:
-            loss = [
-                keras.saving.serialize_keras_object(family.generator_loss),
-                keras.saving.serialize_keras_object(family.discriminator_loss),
-            ]
         return {
             "e_optimizer": keras.optimizers.serialize(self.e_optimizer),
             "g_optimizer": keras.optimizers.serialize(self.g_optimizer),
             "d_optimizer": keras.optimizers.serialize(self.d_optimizer),
-            "loss": loss,
+            "loss": losses_module.serialize(self.loss_family),
             **self._compile_kwargs,
         }
 
     def compile_from_config(self, config):
         config = dict(config)
-        loss = config.pop("loss")
-        if not isinstance(loss, str):
-            loss = tuple(keras.saving.deserialize_keras_object(fn) for fn in loss)
+        loss = losses_module.deserialize(config.pop("loss"))
         optimizers = {
             key: keras.optimizers.deserialize(config.pop(key))
             for key in ("e_optimizer", "g_optimizer", "d_optimizer")
