@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import time
 from pathlib import Path
@@ -41,6 +40,7 @@ import numpy as np  # noqa: E402
 import scipy  # noqa: E402
 import scipy.linalg  # noqa: E402
 import tensorflow as tf  # noqa: E402
+from _device import describe_device  # noqa: E402  (benchmarks/ is on sys.path)
 
 import tfgan_edu as tge  # noqa: E402
 from tfgan_edu.metrics.features import get_extractor  # noqa: E402
@@ -186,18 +186,6 @@ def measure_extraction(num_images, repeats, batch_size=256):
     return rows
 
 
-def _device():
-    gpus = tf.config.list_physical_devices("GPU")
-    if gpus:
-        return "gpu", tf.config.experimental.get_device_details(gpus[0]).get(
-            "device_name", "GPU"
-        )
-    return (
-        "cpu",
-        f"{platform.processor() or platform.machine()} x{os.cpu_count()} cores",
-    )
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=10_000)
@@ -208,7 +196,7 @@ def main(argv=None):
     parser.add_argument("--out", default=None)
     args = parser.parse_args(argv)
 
-    kind, device = _device()
+    kind, device = describe_device()
     load_before = os.getloadavg()
     fid_row, (a, b) = measure_fid(args.n, args.dim, args.repeats, not args.no_sqrtm)
     other_rows = measure_other_metrics(a, b)

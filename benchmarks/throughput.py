@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import time
 from pathlib import Path
@@ -26,6 +25,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
+from _device import describe_device  # noqa: E402  (benchmarks/ is on sys.path)
 
 import tfgan_edu as tge  # noqa: E402
 
@@ -171,18 +171,6 @@ def measure(
     return rows
 
 
-def _device():
-    gpus = tf.config.list_physical_devices("GPU")
-    if gpus:
-        return "gpu", tf.config.experimental.get_device_details(gpus[0]).get(
-            "device_name", "GPU"
-        )
-    return (
-        "cpu",
-        f"{platform.processor() or platform.machine()} x{os.cpu_count()} cores",
-    )
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--steps", type=int, default=30)
@@ -192,7 +180,7 @@ def main(argv=None):
     parser.add_argument("--out", default=None)
     args = parser.parse_args(argv)
 
-    kind, device = _device()
+    kind, device = describe_device()
     rows = measure(args.base_filters, args.batch_size, args.steps, args.repeats)
     print(
         f"\nDCGAN 32x32x1, batch {args.batch_size}, base_filters {args.base_filters}, "
