@@ -18,6 +18,7 @@ import numpy as np
 import tensorflow as tf
 
 from tfgan_edu import metrics, viz
+from tfgan_edu._checks import check_int
 from tfgan_edu.metrics import features as metric_features
 from tfgan_edu.metrics.extraction import check_source
 from tfgan_edu.metrics.mode_coverage import _mixture as _check_mixture
@@ -81,12 +82,8 @@ class SampleGrid(keras.callbacks.Callback):
                 "`SampleGrid` needs a `directory` for the pictures, a TensorBoard "
                 "`log_dir`, or both. Received: directory=None, log_dir=None"
             )
-        if not isinstance(every, int) or every < 1:
-            raise ValueError(
-                f"`every` must be an int >= 1 (epochs). Received: every={every!r}"
-            )
-        if not isinstance(n, int) or n < 1:
-            raise ValueError(f"`n` must be an int >= 1. Received: n={n!r}")
+        check_int("every", every, note=" (epochs)")
+        check_int("n", n)
         self.directory = None if directory is None else Path(directory)
         self.log_dir = None if log_dir is None else Path(log_dir)
         self._writer = None
@@ -236,15 +233,7 @@ class DivergenceGuard(keras.callbacks.Callback):
         verbose: int = 1,
     ) -> None:
         super().__init__()
-        if (
-            isinstance(check_every, bool)
-            or not isinstance(check_every, int)
-            or check_every < 1
-        ):
-            raise ValueError(
-                "Expected `check_every` to be an int >= 1 (batches). "
-                f"Received: check_every={check_every!r}"
-            )
+        check_int("check_every", check_every, note=" (batches)")
         if isinstance(monitor, str):
             monitor = (monitor,)
         monitor = tuple(monitor)
@@ -461,18 +450,6 @@ class LearningRateScheduler(keras.callbacks.Callback):
             )
 
 
-def _check_int(name: str, value: Any, minimum: int, unit: str = "") -> None:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, np.integer))
-        or value < minimum
-    ):
-        raise ValueError(
-            f"Expected `{name}` to be an int >= {minimum}{unit}. "
-            f"Received: {name}={value!r}"
-        )
-
-
 class _EpochMonitor(keras.callbacks.Callback):
     """Measures generated samples every few epochs and writes the numbers into `logs`.
 
@@ -487,10 +464,10 @@ class _EpochMonitor(keras.callbacks.Callback):
 
     def __init__(self, every_n_epochs: int, num_samples: int, seed: int | None) -> None:
         super().__init__()
-        _check_int("every_n_epochs", every_n_epochs, 1, " (epochs)")
-        _check_int("num_samples", num_samples, 2)
+        check_int("every_n_epochs", every_n_epochs, note=" (epochs)")
+        check_int("num_samples", num_samples, minimum=2)
         if seed is not None:
-            _check_int("seed", seed, 0)
+            check_int("seed", seed, minimum=0)
         self.every_n_epochs = int(every_n_epochs)
         self.num_samples = int(num_samples)
         self.seed = seed

@@ -20,6 +20,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from tfgan_edu._checks import check_int
+
 _PRIORITY_KEYS = ("d_loss", "g_loss")
 _KINDS = ("scatter", "density")
 
@@ -76,8 +78,7 @@ def image_grid(
     n, height, width, channels = images.shape
     if ncols is None:
         ncols = math.ceil(math.sqrt(n))
-    if not isinstance(ncols, int) or ncols < 1:
-        raise ValueError(f"`ncols` must be a positive int. Received: ncols={ncols!r}")
+    check_int("ncols", ncols)
     ncols = min(ncols, n)
     nrows = math.ceil(n / ncols)
 

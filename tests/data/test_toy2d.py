@@ -92,5 +92,7 @@ def test_unknown_name_lists_valid_names():
 
 @pytest.mark.parametrize("n", [0, -1, 2.5, True, "10"])
 def test_n_must_be_a_positive_int(n):
-    with pytest.raises(ValueError, match=r"positive int.*Received: n="):
+    with pytest.raises(
+        ValueError, match=r"integer >= 1 \(the number of samples\). Received: n="
+    ):
         toy2d.sample("ring", n=n)

@@ -37,6 +37,7 @@ import numbers
 import numpy as np
 import tensorflow as tf
 
+from tfgan_edu._checks import check_int
 from tfgan_edu.data.images import (
     _check_choice,
     _digits_arrays,
@@ -389,10 +390,7 @@ def paired(
 def _first_n(images: np.ndarray, n, name: str, split: str) -> np.ndarray:
     if n is None:
         return images
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise ValueError(
-            f"Expected `n` to be a positive int or None. Received: n={n!r}"
-        )
+    check_int("n", n, note=" or None")
     if n > len(images):
         raise ValueError(
             f"Expected `n` <= {len(images)}, the size of the {name!r} {split!r} "

@@ -39,6 +39,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from tfgan_edu._checks import check_int
 from tfgan_edu.data import toy2d
 from tfgan_edu.data.pipeline import make_dataset
 
@@ -355,12 +356,8 @@ def load(
     """
     _check_choice("name", name, NAMES)
     _check_choice("split", split, SPLITS)
-    if n is not None and (
-        isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n <= 0
-    ):
-        raise ValueError(
-            f"Expected `n` to be a positive int or None. Received: n={n!r}"
-        )
+    if n is not None:
+        check_int("n", n, note=" or None")
     pipeline = dict(
         batch_size=batch_size,
         shuffle=shuffle,

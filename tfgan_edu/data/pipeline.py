@@ -21,6 +21,8 @@ from collections.abc import Callable
 import numpy as np
 import tensorflow as tf
 
+from tfgan_edu._checks import check_int
+
 UNKNOWN_SIZE_SHUFFLE_BUFFER: int = 10_000
 """Shuffle buffer for a dataset whose number of examples is unknown."""
 
@@ -73,15 +75,7 @@ def make_dataset(
     >>> features.numpy().ravel().tolist(), labels.numpy().tolist()
     ([0.0, 0.2, 0.4], [0, 1, 2])
     """
-    if (
-        isinstance(batch_size, bool)
-        or not isinstance(batch_size, (int, np.integer))
-        or batch_size <= 0
-    ):
-        raise ValueError(
-            "Expected `batch_size` to be a positive int. "
-            f"Received: batch_size={batch_size!r}"
-        )
+    check_int("batch_size", batch_size)
 
     if isinstance(source, tf.data.Dataset):
         ds = source.cache()

@@ -35,6 +35,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from tfgan_edu._checks import check_int
+
 NAMES: tuple[str, ...] = ("ring", "grid", "spiral")
 """The toy distributions `sample` knows."""
 
@@ -116,11 +118,7 @@ def sigma(name: str) -> float:
 
 
 def _check_n(n: int) -> None:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n <= 0:
-        raise ValueError(
-            f"Expected `n` to be a positive int (the number of samples). "
-            f"Received: n={n!r}"
-        )
+    check_int("n", n, note=" (the number of samples)")
 
 
 def _draw(name: str, n: int, seed: int | None) -> tuple[np.ndarray, np.ndarray | None]:

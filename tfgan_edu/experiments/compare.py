@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 
 from tfgan_edu import data as data_module
 from tfgan_edu import metrics, networks, recipes, viz
+from tfgan_edu._checks import check_int
 from tfgan_edu.data import toy2d
 from tfgan_edu.experiments.training import default_gan
 from tfgan_edu.models import GAN, VAE, VAEGAN
@@ -371,13 +372,10 @@ def _check_arguments(data, epochs, models, n_samples):
             "`compare` runs on the offline data: 'digits' or a 2-D mixture "
             f"{toy2d.NAMES}. Received: data={data!r}"
         )
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"Expected `epochs` >= 1. Received: epochs={epochs!r}")
-    if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 10:
-        raise ValueError(
-            "Expected `n_samples` to be an int >= 10 (the metrics compare "
-            f"neighbourhoods). Received: n_samples={n_samples!r}"
-        )
+    check_int("epochs", epochs)
+    check_int(
+        "n_samples", n_samples, minimum=10, note=" (the metrics compare neighbourhoods)"
+    )
     names = [models] if isinstance(models, str) else list(models)
     unknown = [m for m in names if m not in MODELS]
     if unknown or not names or len(set(names)) != len(names):

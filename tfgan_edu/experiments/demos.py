@@ -23,6 +23,7 @@ import tensorflow as tf
 from matplotlib.figure import Figure
 
 from tfgan_edu import losses, networks, recipes
+from tfgan_edu._checks import check_int
 from tfgan_edu.models import GAN
 
 # ------------------------------------------------- saturating gradients
@@ -350,8 +351,7 @@ def dirac_gan_trajectory(
     [[1.0, 1.0], [1.5, 0.5], [1.75, -0.25]]
     """
     _check_dirac(loss, regularizer, gamma)
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise ValueError(f"Expected `steps` >= 1. Received: steps={steps!r}")
+    check_int("steps", steps)
     if not np.isfinite(learning_rate) or learning_rate <= 0:
         raise ValueError(
             f"Expected `learning_rate` > 0. Received: learning_rate={learning_rate!r}"

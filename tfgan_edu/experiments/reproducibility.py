@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import keras
-import numpy as np
 import tensorflow as tf
+
+from tfgan_edu._checks import check_int
 
 
 def reproducible(seed: int, deterministic_ops: bool = True) -> None:
@@ -40,16 +41,14 @@ def reproducible(seed: int, deterministic_ops: bool = True) -> None:
 
     Example:
 
+    >>> import numpy as np
     >>> reproducible(0, deterministic_ops=False)
     >>> a = np.random.random()
     >>> reproducible(0, deterministic_ops=False)
     >>> a == np.random.random()
     True
     """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(
-            f"Expected `seed` to be a non-negative integer. Received: seed={seed!r}"
-        )
+    check_int("seed", seed, minimum=0)
     if not isinstance(deterministic_ops, bool):
         raise ValueError(
             "Expected `deterministic_ops` to be True or False. "

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from tfgan_edu._checks import check_int
 from tfgan_edu.data import toy2d
 
 RESULTS_FILE = "results.jsonl"
@@ -270,18 +271,9 @@ def sweep(
             f"Expected `seeds` to be a non-empty list of ints. Received: seeds={seeds!r}"
         )
     seeds = [int(s) for s in seeds]
-    for name, value in (("epochs", epochs), ("batch_size", batch_size)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"Expected `{name}` >= 1. Received: {name}={value!r}")
-    if (
-        isinstance(max_workers, bool)
-        or not isinstance(max_workers, int)
-        or max_workers < 0
-    ):
-        raise ValueError(
-            "Expected `max_workers` to be an int >= 0 (0: in this process). "
-            f"Received: max_workers={max_workers!r}"
-        )
+    check_int("epochs", epochs)
+    check_int("batch_size", batch_size)
+    check_int("max_workers", max_workers, minimum=0, note=" (0: in this process)")
     settings = _Settings(data, epochs, batch_size, n, check_every, min_diversity)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,7 @@
 """Argument checks shared by the metrics (private).
 
-`tfgan_edu.models.gan.check_positive_int` does the same for the models;
-metrics sit below models and must not import them, hence this module.
+Integer arguments are checked by `tfgan_edu._checks.check_int`, shared with
+the rest of the package; this module adds the checks of feature arrays.
 """
 
 from __future__ import annotations
@@ -9,18 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-
-
-def check_positive_int(name: str, value: Any, minimum: int = 1) -> None:
-    """Raises a ValueError unless `value` is an int >= `minimum` (bools rejected)."""
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, np.integer))
-        or value < minimum
-    ):
-        raise ValueError(
-            f"Expected `{name}` to be an integer >= {minimum}. Received: {name}={value!r}"
-        )
 
 
 def check_finite(array: np.ndarray, name: str) -> None:

@@ -34,7 +34,7 @@ import numpy as np
 import tensorflow as tf
 from tqdm.auto import tqdm
 
-from tfgan_edu.metrics._validation import check_positive_int
+from tfgan_edu._checks import check_int
 from tfgan_edu.metrics.features import get_extractor
 
 DEFAULT_BATCH_SIZE: int = 256
@@ -144,9 +144,9 @@ def feature_batches(
     [(2, 3), (2, 3), (1, 3)]
     """
     check_source(data, name)
-    check_positive_int("batch_size", batch_size)
+    check_int("batch_size", batch_size)
     if max_samples is not None:
-        check_positive_int("max_samples", max_samples)
+        check_int("max_samples", max_samples)
     if (
         isinstance(data, tf.data.Dataset)
         and max_samples is None

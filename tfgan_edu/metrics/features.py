@@ -55,6 +55,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from tfgan_edu._checks import check_int
 from tfgan_edu.data import images as data_images
 from tfgan_edu.metrics.moments import load_statistics
 from tfgan_edu.networks.classifier import feature_model, image_classifier
@@ -139,15 +140,7 @@ class FeatureExtractor:
 
 
 def _check_batch_size(batch_size: int) -> None:
-    if (
-        isinstance(batch_size, bool)
-        or not isinstance(batch_size, (int, np.integer))
-        or batch_size < 1
-    ):
-        raise ValueError(
-            "Expected `batch_size` to be a positive int. "
-            f"Received: batch_size={batch_size!r}"
-        )
+    check_int("batch_size", batch_size)
 
 
 def _check_images(images: Any, check_range: bool) -> np.ndarray:

@@ -28,7 +28,8 @@ from typing import Any
 import numpy as np
 from scipy.special import softmax, xlogy
 
-from tfgan_edu.metrics._validation import check_features, check_positive_int
+from tfgan_edu._checks import check_int
+from tfgan_edu.metrics._validation import check_features
 from tfgan_edu.metrics.extraction import (
     DEFAULT_BATCH_SIZE,
     check_source,
@@ -105,7 +106,7 @@ def inception_score(
     >>> inception_score(uniform, splits=5).mean
     1.0
     """
-    check_positive_int("splits", splits)
+    check_int("splits", splits)
     if hasattr(probs_or_images, "shape") and len(probs_or_images.shape) == 2:
         probs = _check_probabilities(np.asarray(probs_or_images))
     else:

@@ -35,9 +35,9 @@ from typing import Any
 import numpy as np
 from scipy.linalg import blas
 
+from tfgan_edu._checks import check_int
 from tfgan_edu.metrics._validation import (
     check_features,
-    check_positive_int,
     check_same_dimension,
 )
 from tfgan_edu.metrics.extraction import (
@@ -118,8 +118,8 @@ def kid_from_features(
     real_features = check_features(real_features, "real_features", min_rows=2)
     fake_features = check_features(fake_features, "fake_features", min_rows=2)
     check_same_dimension(real_features, fake_features, "real_features", "fake_features")
-    check_positive_int("num_subsets", num_subsets)
-    check_positive_int("subset_size", subset_size, minimum=2)
+    check_int("num_subsets", num_subsets)
+    check_int("subset_size", subset_size, minimum=2)
     m = min(subset_size, len(real_features), len(fake_features))
     rng = np.random.default_rng(seed)
     scores = np.empty(num_subsets)
@@ -178,8 +178,8 @@ def kid(
     """
     check_source(real, "real")
     check_source(fake, "fake")
-    check_positive_int("num_subsets", num_subsets)
-    check_positive_int("subset_size", subset_size, minimum=2)
+    check_int("num_subsets", num_subsets)
+    check_int("subset_size", subset_size, minimum=2)
     real_features = extract_features(extractor, real, batch_size, progress, max_samples)
     fake_features = extract_features(extractor, fake, batch_size, progress, max_samples)
     return kid_from_features(

@@ -47,9 +47,9 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from tfgan_edu._checks import check_int
 from tfgan_edu.metrics._validation import (
     check_features,
-    check_positive_int,
     check_same_dimension,
 )
 
@@ -94,7 +94,7 @@ def nearest_neighbour_radii(features: np.ndarray, k: int) -> np.ndarray:
 
 
 def _check_pair(real_features, fake_features, k: int) -> tuple[np.ndarray, np.ndarray]:
-    check_positive_int("k", k)
+    check_int("k", k)
     real = check_features(real_features, "real_features", min_rows=k + 1)
     fake = check_features(fake_features, "fake_features", min_rows=1)
     check_same_dimension(real, fake, "real_features", "fake_features")

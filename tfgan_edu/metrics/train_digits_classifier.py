@@ -40,6 +40,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from tfgan_edu._checks import check_int
 from tfgan_edu.data import images as data_images
 from tfgan_edu.metrics import features
 from tfgan_edu.metrics.moments import save_statistics, statistics
@@ -115,11 +116,8 @@ def train_classifier(
     >>> model.name, model.output_shape
     ('digits_classifier', (None, 10))
     """
-    for name, value in (("epochs", epochs), ("batch_size", batch_size)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(
-                f"Expected `{name}` to be a positive int. Received: {name}={value!r}"
-            )
+    check_int("epochs", epochs)
+    check_int("batch_size", batch_size)
     images, labels = digits_arrays("train")
     if n is not None:
         if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= len(images):

@@ -25,6 +25,7 @@ from collections.abc import Callable
 import keras
 import numpy as np
 
+from tfgan_edu._checks import check_int
 from tfgan_edu.metrics.image_quality import DEFAULT_RANGE, _check_range
 from tfgan_edu.networks.classifier import image_classifier
 
@@ -134,11 +135,8 @@ def train_domain_classifier(
             "Expected images of the same shape in both domains. Received: "
             f"domain_a.shape={domain_a.shape}, domain_b.shape={domain_b.shape}"
         )
-    for arg, value in (("epochs", epochs), ("batch_size", batch_size)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(
-                f"Expected `{arg}` to be a positive int. Received: {arg}={value!r}"
-            )
+    check_int("epochs", epochs)
+    check_int("batch_size", batch_size)
     keras.utils.set_random_seed(seed)
     images = np.concatenate([domain_a, domain_b])
     labels = np.concatenate([np.zeros(len(domain_a)), np.ones(len(domain_b))])

@@ -13,16 +13,15 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
+from tfgan_edu._checks import check_int, check_non_negative
 from tfgan_edu.losses import auxiliary_classifier_loss
 from tfgan_edu.models.gan import (
     GAN,
     _batch_weight,
     _check_fit_data,
     _check_sample_spec,
-    _non_negative,
     _real_samples,
     _shape_str,
-    check_positive_int,
     check_sample_count,
     drop_missing,
 )
@@ -83,7 +82,7 @@ class ConditionalGAN(GAN):
     def __init__(
         self, generator, discriminator, latent_dim, num_classes, seed=None, **kwargs
     ):
-        check_positive_int("num_classes", num_classes)
+        check_int("num_classes", num_classes)
         # Set before GAN.__init__, whose network check needs it.
         self.num_classes = int(num_classes)
         super().__init__(generator, discriminator, latent_dim, seed=seed, **kwargs)
@@ -312,7 +311,7 @@ class ACGAN(ConditionalGAN):
         seed=None,
         **kwargs,
     ):
-        self.aux_weight = _non_negative("aux_weight", aux_weight)
+        self.aux_weight = check_non_negative("aux_weight", aux_weight)
         super().__init__(
             generator, discriminator, latent_dim, num_classes, seed=seed, **kwargs
         )

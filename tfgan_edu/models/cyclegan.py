@@ -6,6 +6,7 @@ import keras
 import tensorflow as tf
 from keras import ops
 
+from tfgan_edu._checks import check_int, check_non_negative
 from tfgan_edu.models._translation import (
     _ImageTranslation,
     apply,
@@ -16,7 +17,6 @@ from tfgan_edu.models._translation import (
     unpack_pair,
 )
 from tfgan_edu.models.gan import (
-    _non_negative,
     _replica_weight,
     check_sample_count,
 )
@@ -65,15 +65,7 @@ class ImagePool(keras.layers.Layer):
 
     def __init__(self, pool_size=50, seed=None, **kwargs):
         super().__init__(**kwargs)
-        if (
-            isinstance(pool_size, bool)
-            or not isinstance(pool_size, int)
-            or pool_size < 0
-        ):
-            raise ValueError(
-                f"Expected `pool_size` to be an int >= 0. Received: pool_size={pool_size!r}"
-            )
-        self.pool_size = pool_size
+        self.pool_size = check_int("pool_size", pool_size, minimum=0)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed, name="pool_seed")
 
@@ -252,8 +244,8 @@ class CycleGAN(_ImageTranslation):
         super().__init__(**kwargs)
         for label, net in (("g_ab", g_ab), ("g_ba", g_ba), ("d_a", d_a), ("d_b", d_b)):
             check_network(label, net)
-        self.cycle_weight = _non_negative("cycle_weight", cycle_weight)
-        self.identity_weight = _non_negative("identity_weight", identity_weight)
+        self.cycle_weight = check_non_negative("cycle_weight", cycle_weight)
+        self.identity_weight = check_non_negative("identity_weight", identity_weight)
         self.g_ab, self.g_ba, self.d_a, self.d_b = g_ab, g_ba, d_a, d_b
         self.seed = seed
         self.shape_a, self.shape_b = self._check_networks()

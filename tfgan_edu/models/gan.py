@@ -13,6 +13,7 @@ from tfgan_edu import augment as augment_module
 from tfgan_edu import diagnostics as diagnostics_module
 from tfgan_edu import losses as losses_module
 from tfgan_edu import penalties
+from tfgan_edu._checks import check_int, check_non_negative
 
 _COMPILE_KWARGS = ("jit_compile", "run_eagerly", "steps_per_execution")
 
@@ -81,7 +82,7 @@ class GAN(keras.Model):
 
     def __init__(self, generator, discriminator, latent_dim, seed=None, **kwargs):
         super().__init__(**kwargs)
-        check_positive_int("latent_dim", latent_dim)
+        check_int("latent_dim", latent_dim)
         for label, net in (("generator", generator), ("discriminator", discriminator)):
             if not isinstance(net, keras.layers.Layer):
                 raise TypeError(
@@ -210,17 +211,17 @@ class GAN(keras.Model):
                 f"Received unexpected arguments: {unknown}"
             )
         family = losses_module.get(loss)
-        check_positive_int("d_steps", d_steps)
-        gradient_penalty_weight = _non_negative(
+        check_int("d_steps", d_steps)
+        gradient_penalty_weight = check_non_negative(
             "gradient_penalty_weight", gradient_penalty_weight
         )
-        r1_weight = _non_negative("r1_weight", r1_weight)
-        if clip_value is not None and _non_negative("clip_value", clip_value) == 0:
+        r1_weight = check_non_negative("r1_weight", r1_weight)
+        if clip_value is not None and check_non_negative("clip_value", clip_value) == 0:
             raise ValueError(
                 "Expected `clip_value` > 0, or None for no clipping. "
                 f"Received: clip_value={clip_value!r}"
             )
-        label_smoothing = _non_negative("label_smoothing", label_smoothing)
+        label_smoothing = check_non_negative("label_smoothing", label_smoothing)
         if label_smoothing >= 1:
             raise ValueError(
                 "Expected `label_smoothing` in [0, 1). "
@@ -233,11 +234,11 @@ class GAN(keras.Model):
                 "('minimax', 'non_saturating'). Received: "
                 f"loss={family.name!r}, label_smoothing={label_smoothing}"
             )
-        instance_noise = _non_negative("instance_noise", instance_noise)
+        instance_noise = check_non_negative("instance_noise", instance_noise)
         if instance_noise_steps is not None:
-            check_positive_int("instance_noise_steps", instance_noise_steps, " or None")
+            check_int("instance_noise_steps", instance_noise_steps, note=" or None")
         if ema_decay is not None:
-            ema_decay = _non_negative("ema_decay", ema_decay)
+            ema_decay = check_non_negative("ema_decay", ema_decay)
             if not 0 < ema_decay < 1:
                 raise ValueError(
                     f"Expected `ema_decay` in (0, 1), or None. Received: ema_decay={ema_decay!r}"
@@ -666,7 +667,7 @@ def _check_networks(generator, discriminator, latent_dim):
     samples, and is checked on `2 * pack` samples.
     """
     pack = getattr(discriminator, "pack", 1)
-    check_positive_int("discriminator.pack", pack)
+    check_int("discriminator.pack", pack)
     g_inputs = getattr(generator, "inputs", None)
     if g_inputs and len(g_inputs) == 1 and g_inputs[0].shape[-1] is not None:
         if tuple(g_inputs[0].shape[1:]) != (latent_dim,):
@@ -717,34 +718,13 @@ def _check_networks(generator, discriminator, latent_dim):
     return data_shape
 
 
-def check_positive_int(name, value, alternative=""):
-    """Raises a ValueError unless `value` is an int >= 1 (bools rejected)."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(
-            f"Expected `{name}` to be a positive integer{alternative}. "
-            f"Received: {name}={value!r}"
-        )
-
-
 def check_sample_count(n, batch_size):
     """Checks `generate`'s `n` and `batch_size` arguments."""
-    check_positive_int("n", n)
+    check_int("n", n)
     if batch_size < 1:
         raise ValueError(
             f"Expected `batch_size` >= 1. Received: batch_size={batch_size!r}"
         )
-
-
-def _non_negative(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
-        raise ValueError(
-            f"Expected `{name}` to be a number >= 0. Received: {name}={value!r}"
-        )
-    if not np.isfinite(value) or value < 0:
-        raise ValueError(
-            f"Expected `{name}` to be a finite number >= 0. Received: {name}={value!r}"
-        )
-    return float(value)
 
 
 def _update_moving_average(averages, values, decay):

@@ -6,6 +6,7 @@ import keras
 import tensorflow as tf
 from keras import ops
 
+from tfgan_edu._checks import check_non_negative
 from tfgan_edu.models._translation import (
     _ImageTranslation,
     apply,
@@ -15,7 +16,7 @@ from tfgan_edu.models._translation import (
     l1_distance,
     unpack_pair,
 )
-from tfgan_edu.models.gan import _non_negative, _replica_weight
+from tfgan_edu.models.gan import _replica_weight
 
 _NAMES = ("degraded", "clean")
 
@@ -81,7 +82,7 @@ class Pix2Pix(_ImageTranslation):
         super().__init__(**kwargs)
         check_network("generator", generator)
         check_network("discriminator", discriminator)
-        self.l1_weight = _non_negative("l1_weight", l1_weight)
+        self.l1_weight = check_non_negative("l1_weight", l1_weight)
         self.generator = generator
         self.discriminator = discriminator
         self.input_image_shape, self.output_image_shape = self._check_networks()

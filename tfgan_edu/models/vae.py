@@ -34,11 +34,11 @@ from keras import ops
 from scipy.special import logsumexp
 
 from tfgan_edu import losses as losses_module
+from tfgan_edu._checks import check_int, check_non_negative
 from tfgan_edu.models.gan import (
     _check_fit_data,
     _real_samples,
     _replica_weight,
-    check_positive_int,
     check_sample_count,
 )
 
@@ -161,7 +161,7 @@ class _LatentVariableModel(keras.Model):
 
     def __init__(self, encoder, decoder, latent_dim, seed=None, **kwargs):
         super().__init__(**kwargs)
-        check_positive_int("latent_dim", latent_dim)
+        check_int("latent_dim", latent_dim)
         for label, net in (("encoder", encoder), ("decoder", decoder)):
             _check_network(label, net)
         self.encoder = encoder
@@ -474,7 +474,7 @@ class VAE(_LatentVariableModel):
         **kwargs,
     ):
         super().__init__(encoder, decoder, latent_dim, seed=seed, **kwargs)
-        self.beta = _non_negative_float("beta", beta)
+        self.beta = check_non_negative("beta", beta)
         if likelihood not in LIKELIHOODS:
             raise ValueError(
                 f"Expected `likelihood` to be one of {LIKELIHOODS}. "
@@ -487,7 +487,7 @@ class VAE(_LatentVariableModel):
                     "a Bernoulli has none. Pass likelihood='gaussian' or "
                     f"scale=None. Received: likelihood={likelihood!r}, scale={scale!r}"
                 )
-            if _non_negative_float("scale", scale) == 0:
+            if check_non_negative("scale", scale) == 0:
                 raise ValueError(f"Expected `scale` > 0. Received: scale={scale!r}")
             scale = float(scale)
         self.likelihood = likelihood
@@ -577,7 +577,7 @@ class VAE(_LatentVariableModel):
             A float64 NumPy array of shape `(n,)`: the bound of each sample,
             in nats (its mean estimates the average log-likelihood).
         """
-        check_positive_int("k", k)
+        check_int("k", k)
         x = self._check_samples(x, batch_size)
         rng = np.random.default_rng(seed)
         mean, log_var = self.encode(x, batch_size=batch_size)
@@ -749,7 +749,7 @@ class VAEGAN(_LatentVariableModel):
         super().__init__(encoder, decoder, latent_dim, seed=seed, **kwargs)
         _check_network("discriminator", discriminator)
         self.discriminator = discriminator
-        self.gamma = _non_negative_float("gamma", gamma)
+        self.gamma = check_non_negative("gamma", gamma)
         self.feature_layer, self._features_and_logit = _feature_model(
             discriminator, feature_layer, self.data_shape
         )
@@ -926,19 +926,6 @@ class VAEGAN(_LatentVariableModel):
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _non_negative_float(name, value):
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, float, np.number))
-        or not np.isfinite(value)
-        or value < 0
-    ):
-        raise ValueError(
-            f"Expected `{name}` to be a finite number >= 0. Received: {name}={value!r}"
-        )
-    return float(value)
 
 
 def _check_network(label, net):

@@ -21,19 +21,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import keras
-import numpy as np
 import tensorflow as tf
 
+from tfgan_edu._checks import check_int
 from tfgan_edu.networks.mlp import ActivationLike, _as_shape, mlp_discriminator
 
 
 def _check_pack(pack) -> int:
-    if isinstance(pack, bool) or not isinstance(pack, (int, np.integer)) or pack < 1:
-        raise ValueError(
-            f"Expected `pack` to be a positive integer (samples per pack). "
-            f"Received: pack={pack!r}"
-        )
-    return int(pack)
+    return check_int("pack", pack, note=" (samples per pack)")
 
 
 def pack_samples(x, pack: int):
@@ -105,6 +100,7 @@ class PackedDiscriminator(keras.Model):
 
     Example:
 
+    >>> import numpy as np
     >>> import tfgan_edu as tge
     >>> D = PackedDiscriminator(tge.networks.mlp_discriminator((4,)), pack=2)
     >>> D(np.zeros((6, 2), "float32")).shape
@@ -173,6 +169,7 @@ def packed_mlp_discriminator(
 
     Example:
 
+    >>> import numpy as np
     >>> D = packed_mlp_discriminator((2,), pack=4, hidden_units=(8,))
     >>> D(np.zeros((8, 2), "float32")).shape
     TensorShape([2, 1])
