@@ -9,6 +9,11 @@ STAMP := $(VENV)/.tfgan_edu-installed
 DEMO_OUT ?= demo_output
 DOCS_HTML ?= docs/_build/html
 PYTEST_ARGS ?=
+# pytest-xdist workers for `make test` / `make test-fast` (0: one process).
+# The notebook and docs tests stay together on one worker (xdist_group), and
+# each worker's BLAS runs on one thread so that two workers share 2 cores.
+TEST_WORKERS ?= 2
+PYTEST_PARALLEL = -n $(TEST_WORKERS) --dist loadgroup
 
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export KERAS_BACKEND := tensorflow
@@ -40,10 +45,12 @@ demo: $(STAMP)
 
 # The docs test (tests/test_site.py) opens the built site in headless Chromium.
 test: $(STAMP) docs-deps
-	TFGAN_EDU_REQUIRE_BROWSER=1 $(PY) -m pytest -q $(PYTEST_ARGS)
+	TFGAN_EDU_REQUIRE_BROWSER=1 OPENBLAS_NUM_THREADS=1 \
+		$(PY) -m pytest -q $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
-	$(PY) -m pytest -q -m "not slow and not notebook" $(PYTEST_ARGS)
+	OPENBLAS_NUM_THREADS=1 \
+		$(PY) -m pytest -q -m "not slow and not notebook" $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check tfgan_edu tests benchmarks

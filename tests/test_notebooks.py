@@ -10,6 +10,11 @@ import pytest
 
 from tfgan_edu import _notebook_cache
 
+# Under pytest-xdist (`make test` runs two workers) these tests and
+# tests/test_site.py share a group, so one worker runs them in file order and
+# the site is built from the copies executed here.
+pytestmark = pytest.mark.xdist_group("notebooks")
+
 NOTEBOOK_DIR = Path(__file__).parents[1] / "notebooks"
 # Executed copies go here for the documentation build (see _notebook_cache).
 EXECUTED_DIR = _notebook_cache.cache_dir(

@@ -3,8 +3,9 @@
 The build renders the chapter notebooks from the executed copies that
 tests/test_notebooks.py leaves in docs/_build/executed (see
 tfgan_edu/_notebook_cache.py); this file is named so that pytest runs it
-after that one. Run alone, it executes the notebooks that have no fresh copy
-(smoke mode, about a minute each) and caches them for the next run.
+after that one, and under pytest-xdist both files are in one worker's
+group. Run alone, it executes the notebooks that have no fresh copy (smoke
+mode, about a minute each) and caches them for the next run.
 
 Then it serves the site on a free localhost port and opens the chapter pages
 in headless Chromium: every figure of every chapter must be on its page,
@@ -25,6 +26,9 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
+
+# With tests/test_notebooks.py, on one pytest-xdist worker (see there).
+pytestmark = pytest.mark.xdist_group("notebooks")
 
 ROOT = Path(__file__).parents[1]
 DOCS = ROOT / "docs"
