@@ -9,15 +9,17 @@ batches in `fit`.
 
 from __future__ import annotations
 
-import warnings
-
 import keras
 import numpy as np
 import tensorflow as tf
 from keras import ops
 
 from tfgan_edu import losses as losses_module
-from tfgan_edu.models.gan import _COMPILE_KWARGS, _shape_str
+from tfgan_edu.models.gan import (
+    _COMPILE_KWARGS,
+    _shape_str,
+    compile_keras_model,
+)
 
 
 class _ImageTranslation(keras.Model):
@@ -70,17 +72,7 @@ class _ImageTranslation(keras.Model):
                 "g_optimizer."
             )
         self._check_strategy()
-        self._compile_kwargs = dict(kwargs)
-        kwargs.setdefault("jit_compile", "auto")
-        if self.distribute_strategy.num_replicas_in_sync > 1:
-            if kwargs["jit_compile"] is True:
-                warnings.warn(
-                    "XLA (jit_compile=True) cannot run under a multi-replica "
-                    "tf.distribute strategy; training without it.",
-                    stacklevel=2,
-                )
-            kwargs["jit_compile"] = False
-        super().compile(optimizer=None, **kwargs)
+        compile_keras_model(self, kwargs)
         self.d_optimizer = d_optimizer
         self.g_optimizer = g_optimizer
         self.loss_family = family

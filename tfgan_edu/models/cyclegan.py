@@ -19,6 +19,7 @@ from tfgan_edu.models._translation import (
 from tfgan_edu.models.gan import (
     _replica_weight,
     check_sample_count,
+    load_own_variables_and_seed,
 )
 
 _NAMES = ("domain A", "domain B")
@@ -135,11 +136,7 @@ class ImagePool(keras.layers.Layer):
         store["pool_seed_state"] = self.seed_generator.state
 
     def load_own_variables(self, store):
-        if "pool_seed_state" in set(store.keys()):
-            self.seed_generator.state.assign(store["pool_seed_state"])
-        own = self._trainable_variables + self._non_trainable_variables
-        for i, variable in enumerate(own):
-            variable.assign(store[f"{i}"])
+        load_own_variables_and_seed(self, store, "pool_seed_state")
 
     def compute_output_shape(self, input_shape):
         return input_shape

@@ -270,17 +270,7 @@ class GAN(keras.Model):
                 "estimates. Received the same object for d_optimizer and "
                 "g_optimizer."
             )
-        self._compile_kwargs = dict(kwargs)
-        kwargs.setdefault("jit_compile", "auto")
-        if self.distribute_strategy.num_replicas_in_sync > 1:
-            if kwargs["jit_compile"] is True:
-                warnings.warn(
-                    "XLA (jit_compile=True) cannot run under a multi-replica "
-                    "tf.distribute strategy; training without it.",
-                    stacklevel=2,
-                )
-            kwargs["jit_compile"] = False
-        super().compile(optimizer=None, **kwargs)
+        compile_keras_model(self, kwargs)
         self.d_optimizer = d_optimizer
         self.g_optimizer = g_optimizer
         self.loss_family = family
@@ -593,12 +583,7 @@ class GAN(keras.Model):
         store["noise_seed_state"] = self.seed_generator.state
 
     def load_own_variables(self, store):
-        keys = set(store.keys())
-        if "noise_seed_state" in keys:
-            self.seed_generator.state.assign(store["noise_seed_state"])
-        own = self._trainable_variables + self._non_trainable_variables
-        for i, variable in enumerate(own):
-            variable.assign(store[f"{i}"])
+        load_own_variables_and_seed(self, store, "noise_seed_state")
 
     def get_config(self):
         return {
@@ -716,6 +701,44 @@ def _check_networks(generator, discriminator, latent_dim):
             f"{getattr(logits, 'shape', type(logits).__name__)}"
         )
     return data_shape
+
+
+def compile_keras_model(model, kwargs, optimizer=None):
+    """Runs `keras.Model.compile` with Keras' own arguments (`_COMPILE_KWARGS`).
+
+    `optimizer` is `None` for models with one optimizer per player (they
+    keep them as attributes), or the single optimizer of a `VAE`.
+
+    The arguments are kept in `model._compile_kwargs` for `get_compile_config`.
+    `jit_compile` defaults to Keras' `"auto"`; under a multi-replica
+    `tf.distribute` strategy XLA is turned off (with a warning if it was
+    asked for), since the players' steps cannot be compiled there.
+    """
+    model._compile_kwargs = dict(kwargs)
+    kwargs = {"jit_compile": "auto", **kwargs}
+    if model.distribute_strategy.num_replicas_in_sync > 1:
+        if kwargs["jit_compile"] is True:
+            warnings.warn(
+                "XLA (jit_compile=True) cannot run under a multi-replica "
+                "tf.distribute strategy; training without it.",
+                stacklevel=3,
+            )
+        kwargs["jit_compile"] = False
+    keras.Model.compile(model, optimizer=optimizer, **kwargs)
+
+
+def load_own_variables_and_seed(model, store, seed_key):
+    """`load_own_variables` for a model that also saved a seed generator's state.
+
+    Keras does not save seed-generator states, so the models of this package
+    store theirs under `seed_key` in `save_own_variables`; files written
+    before that have no such key and keep the freshly seeded state.
+    """
+    if seed_key in set(store.keys()):
+        model.seed_generator.state.assign(store[seed_key])
+    own = model._trainable_variables + model._non_trainable_variables
+    for i, variable in enumerate(own):
+        variable.assign(store[f"{i}"])
 
 
 def check_sample_count(n, batch_size):

@@ -25,7 +25,6 @@ Example:
 from __future__ import annotations
 
 import math
-import warnings
 
 import keras
 import numpy as np
@@ -36,13 +35,15 @@ from scipy.special import logsumexp
 from tfgan_edu import losses as losses_module
 from tfgan_edu._checks import check_int, check_non_negative
 from tfgan_edu.models.gan import (
+    _COMPILE_KWARGS,
     _check_fit_data,
     _real_samples,
     _replica_weight,
     check_sample_count,
+    compile_keras_model,
+    load_own_variables_and_seed,
 )
 
-_COMPILE_KWARGS = ("jit_compile", "run_eagerly", "steps_per_execution")
 LIKELIHOODS = ("bernoulli", "gaussian")
 _LOG_2PI = math.log(2.0 * math.pi)
 
@@ -320,8 +321,8 @@ class _LatentVariableModel(keras.Model):
         check_sample_count(len(x), batch_size)
         return x
 
-    def _set_compile_kwargs(self, kwargs):
-        """Validates `keras.Model.compile` options; returns them with defaults."""
+    def _check_compile_kwargs(self, kwargs):
+        """Raises unless `kwargs` are `keras.Model.compile` options only."""
         unknown = sorted(set(kwargs) - set(_COMPILE_KWARGS))
         if unknown:
             raise TypeError(
@@ -330,18 +331,6 @@ class _LatentVariableModel(keras.Model):
                 "and metrics are the model's own. Received unexpected arguments: "
                 f"{unknown}"
             )
-        self._compile_kwargs = dict(kwargs)
-        kwargs = dict(kwargs)
-        kwargs.setdefault("jit_compile", "auto")
-        if self.distribute_strategy.num_replicas_in_sync > 1:
-            if kwargs["jit_compile"] is True:
-                warnings.warn(
-                    "XLA (jit_compile=True) cannot run under a multi-replica "
-                    "tf.distribute strategy; training without it.",
-                    stacklevel=3,
-                )
-            kwargs["jit_compile"] = False
-        return kwargs
 
     def _update(self, tracker, value, batch_size):
         # Weighting by the batch size makes the means exact sample averages.
@@ -356,11 +345,7 @@ class _LatentVariableModel(keras.Model):
         store["noise_seed_state"] = self.seed_generator.state
 
     def load_own_variables(self, store):
-        if "noise_seed_state" in set(store.keys()):
-            self.seed_generator.state.assign(store["noise_seed_state"])
-        own = self._trainable_variables + self._non_trainable_variables
-        for i, variable in enumerate(own):
-            variable.assign(store[f"{i}"])
+        load_own_variables_and_seed(self, store, "noise_seed_state")
 
     def _base_config(self):
         return {
@@ -526,13 +511,13 @@ class VAE(_LatentVariableModel):
                 is the negative ELBO; there is no `loss` or `metrics`
                 argument.
         """
-        kwargs = self._set_compile_kwargs(kwargs)
+        self._check_compile_kwargs(kwargs)
         optimizer = keras.optimizers.get(optimizer)
         if optimizer is None:
             raise ValueError(
                 f"The VAE needs an optimizer. Received: optimizer={optimizer!r}"
             )
-        super().compile(optimizer=optimizer, **kwargs)
+        compile_keras_model(self, kwargs, optimizer)
         # The optimizer state is created now, so that a reloaded model can
         # restore it.
         with self.distribute_strategy.scope():
@@ -790,7 +775,7 @@ class VAEGAN(_LatentVariableModel):
             **kwargs: `jit_compile` (default `"auto"`), `run_eagerly`,
                 `steps_per_execution`, as in `keras.Model.compile`.
         """
-        kwargs = self._set_compile_kwargs(kwargs)
+        self._check_compile_kwargs(kwargs)
         family = losses_module.get(loss)
         optimizers = {
             "e_optimizer": keras.optimizers.get(e_optimizer),
@@ -809,7 +794,7 @@ class VAEGAN(_LatentVariableModel):
                 "its own step count and moment estimates. Received the same object "
                 "more than once among e_optimizer, g_optimizer and d_optimizer."
             )
-        super().compile(optimizer=None, **kwargs)
+        compile_keras_model(self, kwargs)
         self.e_optimizer = optimizers["e_optimizer"]
         self.g_optimizer = optimizers["g_optimizer"]
         self.d_optimizer = optimizers["d_optimizer"]
