@@ -4,16 +4,19 @@ FID on two sets of `n` x `d` features (10,000 x 2,048 by default, the size
 of Inception pool features) is timed three ways on the same statistics:
 
 - `tge.metrics.frechet_distance`: float64 mean/covariance by `syrk` over
-  chunks, then `tr((S_a S_b)^(1/2))` from pivoted-Cholesky factors (the
-  package's route);
+  chunks, then `tr((S_a S_b)^(1/2))` from the Cholesky factor of one
+  covariance, `sygst` and `eigvalsh` (the package's route);
 - the symmetric eigen-decomposition route `eigvalsh(S_a^1/2 S_b S_a^1/2)`
   (what the package used before);
 - the TTUR / TF-GAN route `scipy.linalg.sqrtm(S_a @ S_b)` (`--no-sqrtm`
   skips it: it takes minutes at d = 2,048 on a 2-core CPU).
 
-It also prints the arithmetic floor of any float64 route on this CPU: the
-flops of the two covariances (`2 n d^2`, 84 GFLOP at the default size) and
-of the trace (`8/3 d^3`) divided by the measured float64 `dgemm` rate.
+It also prints two floors of a float64 route on this CPU: the arithmetic
+one, the flops of the two covariances (`2 n d^2`, 84 GFLOP at the default
+size) and of the trace (`8/3 d^3`) divided by the measured float64 `dgemm`
+rate; and the kernel one, the sum of the times of the LAPACK/BLAS calls
+the package's route makes (two `dsyrk` over all rows at once, `dpotrf`,
+`dsygst`, `eigvalsh`) with no Python, chunking or checks around them.
 
 It also times KID (100 subsets of 1,000), precision/recall and
 density/coverage on the same features, and feature extraction (images/s)
@@ -167,6 +170,44 @@ def measure_float64_floor(n, dim, repeats):
     }
 
 
+def measure_kernel_floor(a, b, repeats):
+    """The time of the BLAS/LAPACK calls of the package's FID route alone.
+
+    Each kernel is timed on its own (median of `repeats`) on the
+    benchmark's features: `dsyrk` of all centred rows of each set at once
+    (the package accumulates chunks), then `dpotrf`, `dsygst` and
+    `eigvalsh` on the resulting covariances.
+
+    Returns:
+        A dict of median seconds per kernel and their sum, `floor_s`.
+    """
+
+    def median_seconds(function, *args, **kwargs):
+        runs = [_timed(lambda: function(*args, **kwargs)) for _ in range(repeats)]
+        return statistics.median(seconds for seconds, _ in runs), runs[-1][1]
+
+    row = {}
+    scatters = []
+    for name, features in (("a", a), ("b", b)):
+        centred = np.subtract(features, features.mean(0, dtype=np.float64))
+        row[f"dsyrk_{name}_s"], scatter = median_seconds(
+            scipy.linalg.blas.dsyrk, 1.0, centred.T, lower=1
+        )
+        del centred
+        scatter = scatter + np.tril(scatter, -1).T  # full symmetric
+        scatters.append(scatter / (len(features) - 1))
+    sigma_a, sigma_b = scatters
+    row["dpotrf_s"], (cholesky, _) = median_seconds(
+        scipy.linalg.lapack.dpotrf, sigma_a, lower=1, clean=1
+    )
+    row["dsygst_s"], (reduced, _) = median_seconds(
+        scipy.linalg.lapack.dsygst, sigma_b, cholesky, itype=2, lower=1
+    )
+    row["eigvalsh_s"], _ = median_seconds(np.linalg.eigvalsh, reduced, UPLO="L")
+    row["floor_s"] = sum(row.values())
+    return row
+
+
 def measure_other_metrics(a, b):
     """Seconds for KID, precision/recall and density/coverage on the same features."""
     rows = []
@@ -230,6 +271,7 @@ def main(argv=None):
     load_before = os.getloadavg()
     fid_row, (a, b) = measure_fid(args.n, args.dim, args.repeats, not args.no_sqrtm)
     fid_row["float64_floor"] = measure_float64_floor(args.n, args.dim, args.repeats)
+    fid_row["kernel_floor"] = measure_kernel_floor(a, b, args.repeats)
     other_rows = measure_other_metrics(a, b)
     extraction_rows = measure_extraction(args.images, args.repeats)
     threads = os.environ.get("OPENBLAS_NUM_THREADS", "default")
@@ -269,6 +311,16 @@ def main(argv=None):
         f"\nfloat64 floor: {floor['covariance_gflop']:.1f} GFLOP (covariances) + "
         f"{floor['trace_gflop']:.1f} GFLOP (trace) at this CPU's dgemm rate of "
         f"{floor['dgemm_gflops']:.1f} GFLOP/s = {floor['floor_s']:.2f} s at best"
+    )
+    kernels = fid_row["kernel_floor"]
+    print(
+        "kernel floor: "
+        + " + ".join(
+            f"{key[:-2]} {value:.2f}"
+            for key, value in kernels.items()
+            if key != "floor_s"
+        )
+        + f" = {kernels['floor_s']:.2f} s for the LAPACK/BLAS calls alone"
     )
     print(
         "\n| metric on the same features | wall s | CPU s | value |\n|---|---|---|---|"

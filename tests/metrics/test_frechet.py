@@ -148,7 +148,14 @@ def test_matches_eigendecomposition_route(n_a, n_b, d):
 
 @pytest.mark.parametrize(
     "n_a, n_b, d",
-    [(10, 12, 64), (30, 7, 100), (50, 50, 200), (40, 30, 40), (200, 12, 40)],
+    [
+        (10, 12, 64),  # both singular: pivoted factors
+        (30, 7, 100),
+        (50, 50, 200),
+        (40, 30, 40),
+        (200, 12, 40),  # only b singular: Cholesky of a reduces b
+        (12, 200, 40),  # only a singular: Cholesky of b reduces a
+    ],
 )
 def test_singular_covariances_match_exact_formula(n_a, n_b, d):
     # Here the sqrtm and eigen-decomposition routes are off by ~1e-8 relative
@@ -202,10 +209,16 @@ def test_psd_factor_of_a_singular_covariance():
     np.testing.assert_allclose(factor @ factor.T, sigma, atol=1e-12)
 
 
-def test_indefinite_matrix_is_rejected():
+@pytest.mark.parametrize("other", [np.eye(2), np.diag([1.0, 0.0])])
+def test_indefinite_matrix_is_rejected(other):
+    # Against a positive definite and against a singular covariance: the
+    # sygst and the pivoted route both name the matrix at fault.
     sigma = np.array([[1.0, 2.0], [2.0, 1.0]])  # eigenvalues 3 and -1
+    zero = np.zeros(2)
     with pytest.raises(ValueError, match="positive semi-definite.*Received: sigma_b"):
-        frechet_distance_from_statistics(np.zeros(2), np.eye(2), np.zeros(2), sigma)
+        frechet_distance_from_statistics(zero, other, zero, sigma)
+    with pytest.raises(ValueError, match="positive semi-definite.*Received: sigma_a"):
+        frechet_distance_from_statistics(zero, sigma, zero, other)
 
 
 def test_from_statistics_validation():

@@ -8,16 +8,18 @@ report the squared 2-Wasserstein distance between the two Gaussians:
 
 `S_a S_b` is not symmetric, and the usual `scipy.linalg.sqrtm` of it is
 slow (minutes for d = 2048) and can turn complex or NaN when the
-covariances are singular (fewer samples than dimensions). Here each
-covariance is factored as `S = F F^T` (Cholesky, or for a singular
-matrix pivoted Cholesky, LAPACK `pstrf`, which gives `F` only as many
-columns as the rank). `S_a S_b` has the same non-zero eigenvalues as the
-symmetric positive semi-definite `F_a^T S_b F_a` (formed by LAPACK `sygst`
-when both are positive definite) and as `G^T G` with `G = F_b^T F_a`, so
+covariances are singular (fewer samples than dimensions). Here a positive
+definite covariance, say `S_a`, is factored by Cholesky, `S_a = L L^T`;
+`S_a S_b` has the same eigenvalues as the symmetric positive
+semi-definite `L^T S_b L` (formed by LAPACK `sygst`), so
 
-    tr((S_a S_b)^(1/2)) = sum of sqrt(eigenvalues of F_a^T S_b F_a)
+    tr((S_a S_b)^(1/2)) = sum of sqrt(eigenvalues of L^T S_b L).
 
-(the nuclear norm of `G`). Cholesky factorizations, one symmetric
+The trace is symmetric in a and b, so either side may be the singular
+one. Only when both are singular does each get a pivoted Cholesky factor
+(LAPACK `pstrf`) `F` with only as many columns as its rank, and the
+eigenvalues are those of `G^T G` with `G = F_b^T F_a` (the squared
+singular values of `G`). One Cholesky factorization, one symmetric
 reduction and the eigenvalues (no eigenvectors) of one symmetric matrix
 replace the square root of a general matrix: exact, much faster, and
 always a finite, non-negative result. `benchmarks/metrics.py` compares it
@@ -111,8 +113,40 @@ def psd_factor(sigma: np.ndarray, name: str = "sigma") -> np.ndarray:
     return cholesky if cholesky is not None else _pivoted_factor(sigma, name)
 
 
+def _reduced_eigenvalues(cholesky: np.ndarray, other: np.ndarray, name: str):
+    """Eigenvalues of `L^T S L` (`L` = `cholesky`, `S` = `other`), which are those of `L L^T S`.
+
+    `L^T S L` is congruent to `S`, so (Sylvester's law of inertia) it has a
+    clearly negative eigenvalue only when `S` has a negative direction. A
+    singular `S` (fewer samples than dimensions) gives round-off
+    eigenvalues of either sign where the exact ones are 0; those below the
+    usual numerical-rank tolerance (`d * eps * largest`, as in
+    `numpy.linalg.matrix_rank`) are set to 0, so that their square roots do
+    not add up.
+    """
+    # L^T S L (lower half) by LAPACK sygst, about d^3 flops.
+    reduced, _ = lapack.dsygst(other, cholesky, itype=2, lower=1)
+    eigenvalues = np.linalg.eigvalsh(reduced, UPLO="L")
+    largest = max(float(eigenvalues[-1]), np.finfo(np.float64).tiny)
+    if eigenvalues[0] < -_PSD_TOLERANCE * largest:
+        raise ValueError(
+            f"Expected `{name}` to be positive semi-definite (a covariance). "
+            f"Received: {name} with a negative direction (eigenvalue "
+            f"{float(eigenvalues[0]):.3g} against a largest {largest:.3g} after "
+            "whitening by the other covariance)"
+        )
+    tolerance = len(eigenvalues) * np.finfo(np.float64).eps * largest
+    eigenvalues[eigenvalues <= tolerance] = 0.0
+    return eigenvalues
+
+
 def trace_sqrt_product(sigma_a: np.ndarray, sigma_b: np.ndarray) -> float:
     """Computes `tr((S_a S_b)^(1/2))` for two covariance matrices.
+
+    The trace is symmetric in the two, so the positive definite one (when
+    at least one is) is factored by Cholesky and the other is reduced by
+    it; a singular one (fewer samples than dimensions) is fine on either
+    side. Only when both are singular are both given pivoted factors.
 
     Args:
         sigma_a: symmetric PSD float64 array `(d, d)`.
@@ -123,28 +157,32 @@ def trace_sqrt_product(sigma_a: np.ndarray, sigma_b: np.ndarray) -> float:
         roots of the eigenvalues of `S_a S_b`, which are real and
         non-negative.
 
+    Raises:
+        ValueError: if a matrix has a clearly negative direction (it is not
+            a covariance).
+
     Example:
 
     >>> trace_sqrt_product(np.diag([1.0, 4.0]), np.diag([9.0, 1.0]))  # 3 + 2
     5.0
     """
-    cholesky_a, cholesky_b = _cholesky(sigma_a), _cholesky(sigma_b)
-    if cholesky_a is not None and cholesky_b is not None:
-        # Both positive definite: L_a^T S_b L_a (lower half) has the eigenvalues
-        # of S_a S_b; LAPACK sygst forms it in about d^3 flops.
-        reduced, _ = lapack.dsygst(sigma_b, cholesky_a, itype=2, lower=1)
+    cholesky = _cholesky(sigma_a)
+    if cholesky is not None:
+        eigenvalues = _reduced_eigenvalues(cholesky, sigma_b, "sigma_b")
+    elif (cholesky := _cholesky(sigma_b)) is not None:
+        eigenvalues = _reduced_eigenvalues(cholesky, sigma_a, "sigma_a")
     else:
-        # A singular side gets a factor with only rank-many columns, so its
-        # null space adds no round-off eigenvalues (whose square roots would).
-        f_a = psd_factor(sigma_a, "sigma_a") if cholesky_a is None else cholesky_a
-        f_b = psd_factor(sigma_b, "sigma_b") if cholesky_b is None else cholesky_b
+        # Both singular: factors with only rank-many columns, so that neither
+        # null space adds round-off eigenvalues.
+        f_a = _pivoted_factor(sigma_a, "sigma_a")
+        f_b = _pivoted_factor(sigma_b, "sigma_b")
         if f_a.shape[1] == 0 or f_b.shape[1] == 0:
             return 0.0
         g = f_b.T @ f_a  # (r_b, r_a); S_a S_b and G^T G share non-zero eigenvalues
         # Gram matrix of the smaller side, lower half, by syrk (g.T: Fortran view).
-        reduced = blas.dsyrk(1.0, g.T, trans=int(g.shape[0] <= g.shape[1]), lower=1)
-    eigenvalues = np.linalg.eigvalsh(reduced, UPLO="L")
-    return float(np.sum(np.sqrt(np.clip(eigenvalues, 0.0, None))))
+        gram = blas.dsyrk(1.0, g.T, trans=int(g.shape[0] <= g.shape[1]), lower=1)
+        eigenvalues = np.clip(np.linalg.eigvalsh(gram, UPLO="L"), 0.0, None)
+    return float(np.sum(np.sqrt(eigenvalues)))
 
 
 def frechet_distance_from_statistics(
@@ -179,6 +217,11 @@ def frechet_distance_from_statistics(
             "Expected both sets of statistics to have the same dimension d. "
             f"Received: mu_a.shape={mu_a.shape}, mu_b.shape={mu_b.shape}"
         )
+    return _frechet_distance(mu_a, sigma_a, mu_b, sigma_b)
+
+
+def _frechet_distance(mu_a, sigma_a, mu_b, sigma_b) -> float:
+    """`frechet_distance_from_statistics` of statistics already checked."""
     if np.array_equal(mu_a, mu_b) and np.array_equal(sigma_a, sigma_b):
         return 0.0  # the same Gaussian; skip the round-off of the trace terms
     distance = (
@@ -220,9 +263,8 @@ def frechet_distance(features_a: np.ndarray, features_b: np.ndarray) -> float:
     features_a = check_features(features_a, "features_a", min_rows=2, dtype=None)
     features_b = check_features(features_b, "features_b", min_rows=2, dtype=None)
     check_same_dimension(features_a, features_b, "features_a", "features_b")
-    return frechet_distance_from_statistics(
-        *statistics(features_a), *statistics(features_b)
-    )
+    # `statistics` returns symmetric, finite float64 moments: no re-check.
+    return _frechet_distance(*statistics(features_a), *statistics(features_b))
 
 
 def _is_statistics(source: Any) -> bool:

@@ -71,6 +71,10 @@ class MomentAccumulator:
                 f"Received: {name}.shape={batch.shape}"
             )
         check_finite(batch, name)
+        self._add_rows(batch)
+
+    def _add_rows(self, batch: np.ndarray) -> None:
+        """Adds a checked `(b, d)` batch, chunk by chunk."""
         rows = max(1, CHUNK_ELEMENTS // max(1, batch.shape[1]))
         for start in range(0, len(batch), rows):
             self._update(batch[start : start + rows])
@@ -134,7 +138,7 @@ def statistics(features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     features = check_features(features, "features", min_rows=2, dtype=None)
     accumulator = MomentAccumulator()
-    accumulator.update(features)
+    accumulator._add_rows(features)  # checked above: finite, (n, d)
     return accumulator.result()
 
 
