@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 
@@ -19,3 +20,18 @@ def describe_device() -> tuple[str, str]:
         "cpu",
         f"{platform.processor() or platform.machine()} x{os.cpu_count()} cores",
     )
+
+
+def describe_machine() -> str:
+    """The processor architecture, CPU count and Python version, in one line."""
+    return (
+        f"{platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}"
+    )
+
+
+def write_results(out, payload: dict) -> None:
+    """Writes a benchmark's `payload` as indented JSON to `out` and says so."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(payload, indent=2))
+    print(f"wrote {out}")

@@ -16,13 +16,13 @@ seeds) and writes JSON (default: benchmarks/results/grid_collapse.json).
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import time
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from _device import describe_machine, write_results  # noqa: E402
 
 import tfgan_edu as tge  # noqa: E402
 from tfgan_edu.experiments import demos  # noqa: E402
@@ -75,26 +75,21 @@ def main(argv=None):
             + f" | {row['modes_per_seed']} |"
         )
     out = Path(args.out or Path(__file__).parent / "results" / "grid_collapse.json")
-    out.parent.mkdir(parents=True, exist_ok=True)
     columns = ["pack", "seed", *METRICS, "diverged", "failed", "error", "seconds"]
-    out.write_text(
-        json.dumps(
-            {
-                "description": __doc__.split("\n\n")[1].replace("\n", " "),
-                "settings": SETTINGS,
-                "epochs": args.epochs,
-                "batch_size": 128,
-                "seeds": args.seeds,
-                "summary": rows,
-                "cells": table[columns].to_dict(orient="records"),
-                "wall_seconds_this_call": seconds,
-                "machine": f"{platform.machine()}, {os.cpu_count()} CPUs "
-                f"(shared), {platform.python_version()}",
-            },
-            indent=2,
-        )
+    write_results(
+        out,
+        {
+            "description": __doc__.split("\n\n")[1].replace("\n", " "),
+            "settings": SETTINGS,
+            "epochs": args.epochs,
+            "batch_size": 128,
+            "seeds": args.seeds,
+            "summary": rows,
+            "cells": table[columns].to_dict(orient="records"),
+            "wall_seconds_this_call": seconds,
+            "machine": describe_machine(),
+        },
     )
-    print(f"wrote {out}")
 
 
 if __name__ == "__main__":

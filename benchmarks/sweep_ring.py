@@ -19,13 +19,13 @@ benchmarks/results/sweep_ring.json).
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import time
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from _device import describe_machine, write_results  # noqa: E402
 
 import tfgan_edu as tge  # noqa: E402
 from tfgan_edu.experiments import demos  # noqa: E402
@@ -86,7 +86,6 @@ def main(argv=None):
             }
         )
     out = Path(args.out or Path(__file__).parent / "results" / "sweep_ring.json")
-    out.parent.mkdir(parents=True, exist_ok=True)
     columns = [
         "learning_rate",
         "beta_1",
@@ -103,30 +102,26 @@ def main(argv=None):
         "error",
         "seconds",
     ]
-    out.write_text(
-        json.dumps(
-            {
-                "description": (
-                    "demos.mlp_gan (non-saturating, MLP 128x128, latent 16, Adam "
-                    "for both players) on the ring of 8 Gaussians; modes captured "
-                    "of 8 (tge.metrics.mode_coverage of 2500 samples); failed = "
-                    "diverged or fewer than 4 modes"
-                ),
-                "epochs": args.epochs,
-                "batch_size": 128,
-                "generator_steps": args.epochs * 195,
-                "seeds": args.seeds,
-                "summary": rows,
-                "cells": table[columns].to_dict(orient="records"),
-                "wall_seconds_this_call": seconds,
-                "max_workers": args.max_workers,
-                "machine": f"{platform.machine()}, {os.cpu_count()} CPUs "
-                f"(shared), {platform.python_version()}",
-            },
-            indent=2,
-        )
+    write_results(
+        out,
+        {
+            "description": (
+                "demos.mlp_gan (non-saturating, MLP 128x128, latent 16, Adam "
+                "for both players) on the ring of 8 Gaussians; modes captured "
+                "of 8 (tge.metrics.mode_coverage of 2500 samples); failed = "
+                "diverged or fewer than 4 modes"
+            ),
+            "epochs": args.epochs,
+            "batch_size": 128,
+            "generator_steps": args.epochs * 195,
+            "seeds": args.seeds,
+            "summary": rows,
+            "cells": table[columns].to_dict(orient="records"),
+            "wall_seconds_this_call": seconds,
+            "max_workers": args.max_workers,
+            "machine": describe_machine(),
+        },
     )
-    print(f"wrote {out}")
 
 
 if __name__ == "__main__":

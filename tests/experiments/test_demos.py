@@ -166,3 +166,45 @@ def test_mlp_gan_knobs():
         demos.mlp_gan("digits")
     with pytest.raises(ValueError, match="Received: init_scale=0"):
         demos.mlp_gan("ring", init_scale=0)
+
+
+def test_mlp_gan_generator_width_beta_2_and_rate_drop():
+    gan = demos.mlp_gan(
+        "grid",
+        seed=0,
+        hidden_units=(8,),
+        g_hidden_units=(16, 4),
+        beta_2=0.9,
+        d_steps=3,
+        learning_rate=1e-3,
+        rate_drop=[2, 0.1],  # a list, as a sweep's JSON grid gives it
+    )
+    kernels = [w.shape for w in gan.generator.get_weights() if w.ndim == 2]
+    assert kernels == [(16, 16), (16, 4), (4, 2)]
+    assert [w.shape for w in gan.discriminator.get_weights() if w.ndim == 2] == [
+        (2, 8),
+        (8, 1),
+    ]
+    assert gan.d_optimizer.beta_2 == 0.9 and gan.g_optimizer.beta_2 == 0.9
+    data = tge.data.load("grid", batch_size=16, n=64, seed=0)
+    rates = []  # (D rate, G rate) after each generator step
+    for _ in range(3):
+        gan.fit(data.take(1), epochs=1, verbose=0)
+        rates.append(
+            (
+                float(gan.d_optimizer.learning_rate),
+                float(gan.g_optimizer.learning_rate),
+            )
+        )
+    # The critic's schedule counts its own updates, 3 per generator step, so
+    # both players switch after the same 2 generator steps.
+    assert int(gan.d_optimizer.iterations) == 9
+    assert int(gan.g_optimizer.iterations) == 3
+    np.testing.assert_allclose(rates, [(1e-3, 1e-3), (1e-4, 1e-4), (1e-4, 1e-4)])
+    for bad, message in (
+        ((5,), "rate_drop=\\(5,\\)"),
+        ((0, 0.1), "rate_drop\\[0\\]"),
+        ((5, -1.0), "factor > 0"),
+    ):
+        with pytest.raises(ValueError, match=message):
+            demos.mlp_gan("grid", rate_drop=bad)

@@ -134,14 +134,19 @@ def mlp_gan(
     pack: int = 1,
     gradient_penalty_weight: float = 0.0,
     hidden_units: Sequence[int] = (128, 128),
+    g_hidden_units: Sequence[int] | None = None,
+    beta_2: float = 0.999,
+    rate_drop: Sequence[float] | None = None,
     diagnostics: bool = True,
 ) -> GAN:
     """The default 2-D GAN with every knob of a sensitivity sweep.
 
     An MLP generator and discriminator (`hidden_units`, as in
-    `tfgan_edu.recipes.build_gan` for vectors), latent size 16, and
-    `Adam(learning_rate, beta_1)` for both players (or `g_learning_rate`
-    for the generator: two time scales). `init_scale` multiplies
+    `tfgan_edu.recipes.build_gan` for vectors; `g_hidden_units` gives the
+    generator its own), latent size 16, and `Adam(learning_rate, beta_1,
+    beta_2)` for both players (or `g_learning_rate` for the generator: two
+    time scales), optionally dropped by a factor after a number of
+    generator steps (`rate_drop`). `init_scale` multiplies
     every initial kernel (Glorot uniform by default), `pack > 1` makes the
     discriminator a PacGAN one (`tfgan_edu.networks.packed_mlp_discriminator`,
     same hidden layers, one logit per `pack` samples).
@@ -160,6 +165,14 @@ def mlp_gan(
         pack: samples per discriminator decision (PacGAN). Defaults to 1.
         gradient_penalty_weight: WGAN-GP lambda. Defaults to 0.
         hidden_units: hidden layers of both networks. Defaults to (128, 128).
+        g_hidden_units: the generator's hidden layers, if they differ.
+            Defaults to `None` (`hidden_units`).
+        beta_2: Adam's second-moment decay. Defaults to 0.999.
+        rate_drop: `(step, factor)`: after the first `step` generator steps
+            both learning rates are multiplied by `factor` (a
+            `keras.optimizers.schedules.PiecewiseConstantDecay` on each
+            optimizer; the discriminator's counts its own updates, `d_steps`
+            per generator step). Defaults to `None` (constant rates).
         diagnostics: compile with `diagnostics=True`. Defaults to `True`.
 
     Returns:
@@ -180,10 +193,19 @@ def mlp_gan(
         raise ValueError(
             f"Expected `init_scale` > 0. Received: init_scale={init_scale!r}"
         )
+    d_steps = check_int("d_steps", d_steps)
+    d_rate = _schedule(learning_rate, rate_drop, d_steps)
+    g_rate = _schedule(
+        learning_rate if g_learning_rate is None else g_learning_rate, rate_drop, 1
+    )
     latent_dim = recipes.TOY_DEFAULTS.latent_dim
     if seed is not None:
         keras.utils.set_random_seed(seed)
-    generator = networks.mlp_generator(latent_dim, shape, hidden_units=hidden_units)
+    generator = networks.mlp_generator(
+        latent_dim,
+        shape,
+        hidden_units=hidden_units if g_hidden_units is None else g_hidden_units,
+    )
     if pack == 1:
         discriminator = networks.mlp_discriminator(shape, hidden_units=hidden_units)
     else:
@@ -196,17 +218,37 @@ def mlp_gan(
                 layer.kernel.assign(layer.kernel * init_scale)
     gan = GAN(generator, discriminator, latent_dim=latent_dim, seed=seed)
     gan.compile(
-        d_optimizer=keras.optimizers.Adam(learning_rate, beta_1=beta_1),
-        g_optimizer=keras.optimizers.Adam(
-            learning_rate if g_learning_rate is None else g_learning_rate,
-            beta_1=beta_1,
-        ),
+        d_optimizer=keras.optimizers.Adam(d_rate, beta_1=beta_1, beta_2=beta_2),
+        g_optimizer=keras.optimizers.Adam(g_rate, beta_1=beta_1, beta_2=beta_2),
         loss=loss,
         d_steps=d_steps,
         gradient_penalty_weight=gradient_penalty_weight,
         diagnostics=diagnostics,
     )
     return gan
+
+
+def _schedule(rate: float, rate_drop, updates_per_generator_step: int):
+    """`rate`, or a one-step piecewise-constant schedule for `rate_drop`."""
+    if rate_drop is None:
+        return rate
+    if len(rate_drop) != 2:
+        raise ValueError(
+            "Expected `rate_drop` as (generator steps, factor). "
+            f"Received: rate_drop={rate_drop!r}"
+        )
+    step = check_int("rate_drop[0]", rate_drop[0])
+    factor = float(rate_drop[1])
+    if not factor > 0.0:  # also refuses NaN
+        raise ValueError(
+            f"Expected a factor > 0 in `rate_drop`. Received: rate_drop={rate_drop!r}"
+        )
+    return keras.optimizers.schedules.PiecewiseConstantDecay(
+        # Update k uses the rate at k: k <= boundary gives `rate`, so the
+        # first `step` generator steps keep it.
+        [step * updates_per_generator_step - 1],
+        [rate, rate * factor],
+    )
 
 
 def _dense_layers(model):
