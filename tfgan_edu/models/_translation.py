@@ -16,8 +16,8 @@ from keras import ops
 
 from tfgan_edu import losses as losses_module
 from tfgan_edu.models.gan import (
-    _COMPILE_KWARGS,
     _shape_str,
+    check_compile_kwargs,
     compile_keras_model,
 )
 
@@ -48,14 +48,12 @@ class _ImageTranslation(keras.Model):
             **kwargs: `jit_compile` (default `"auto"`), `run_eagerly`,
                 `steps_per_execution`, as in `keras.Model.compile`.
         """
-        name = type(self).__name__
-        unknown = sorted(set(kwargs) - set(_COMPILE_KWARGS))
-        if unknown:
-            raise TypeError(
-                f"{name}.compile() takes d_optimizer, g_optimizer, loss and the "
-                f"keras.Model.compile options {list(_COMPILE_KWARGS)}; metrics are "
-                f"computed by the model itself. Received unexpected arguments: {unknown}"
-            )
+        check_compile_kwargs(
+            self,
+            kwargs,
+            takes="d_optimizer, g_optimizer, loss",
+            own="metrics are computed by the model itself",
+        )
         family = losses_module.get(self._default_loss if loss is None else loss)
         d_optimizer = keras.optimizers.get(d_optimizer)
         g_optimizer = keras.optimizers.get(g_optimizer)

@@ -202,14 +202,12 @@ class GAN(keras.Model):
             **kwargs: `jit_compile` (default `"auto"`), `run_eagerly`,
                 `steps_per_execution`, as in `keras.Model.compile`.
         """
-        unknown = sorted(set(kwargs) - set(_COMPILE_KWARGS))
-        if unknown:
-            raise TypeError(
-                "GAN.compile() takes d_optimizer, g_optimizer, loss, d_steps and "
-                f"the keras.Model.compile options {list(_COMPILE_KWARGS)}; "
-                "metrics are computed by the GAN itself. "
-                f"Received unexpected arguments: {unknown}"
-            )
+        check_compile_kwargs(
+            self,
+            kwargs,
+            takes="d_optimizer, g_optimizer, loss, d_steps",
+            own="metrics are computed by the GAN itself",
+        )
         family = losses_module.get(loss)
         check_int("d_steps", d_steps)
         gradient_penalty_weight = check_non_negative(
@@ -701,6 +699,21 @@ def _check_networks(generator, discriminator, latent_dim):
             f"{getattr(logits, 'shape', type(logits).__name__)}"
         )
     return data_shape
+
+
+def check_compile_kwargs(model, kwargs, takes, own):
+    """Raises a TypeError unless `kwargs` are Keras' own compile options.
+
+    Those are `_COMPILE_KWARGS`; the message says what `model`'s `compile`
+    takes besides them (`takes`) and what the model does itself (`own`).
+    """
+    unknown = sorted(set(kwargs) - set(_COMPILE_KWARGS))
+    if unknown:
+        raise TypeError(
+            f"{type(model).__name__}.compile() takes {takes} and the "
+            f"keras.Model.compile options {list(_COMPILE_KWARGS)}; {own}. "
+            f"Received unexpected arguments: {unknown}"
+        )
 
 
 def compile_keras_model(model, kwargs, optimizer=None):

@@ -35,10 +35,10 @@ from scipy.special import logsumexp
 from tfgan_edu import losses as losses_module
 from tfgan_edu._checks import check_int, check_non_negative
 from tfgan_edu.models.gan import (
-    _COMPILE_KWARGS,
     _check_fit_data,
     _real_samples,
     _replica_weight,
+    check_compile_kwargs,
     check_sample_count,
     compile_keras_model,
     load_own_variables_and_seed,
@@ -323,14 +323,12 @@ class _LatentVariableModel(keras.Model):
 
     def _check_compile_kwargs(self, kwargs):
         """Raises unless `kwargs` are `keras.Model.compile` options only."""
-        unknown = sorted(set(kwargs) - set(_COMPILE_KWARGS))
-        if unknown:
-            raise TypeError(
-                f"{type(self).__name__}.compile() takes its optimizers and the "
-                f"keras.Model.compile options {list(_COMPILE_KWARGS)}; the losses "
-                "and metrics are the model's own. Received unexpected arguments: "
-                f"{unknown}"
-            )
+        check_compile_kwargs(
+            self,
+            kwargs,
+            takes="its optimizers",
+            own="the losses and metrics are the model's own",
+        )
 
     def _update(self, tracker, value, batch_size):
         # Weighting by the batch size makes the means exact sample averages.
