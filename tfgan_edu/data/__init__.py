@@ -11,7 +11,7 @@ Example:
 >>> next(iter(ds)).shape
 TensorShape([128, 2])
 >>> tge.data.OFFLINE_DATASETS
-('ring', 'grid', 'spiral', 'digits')
+('ring', 'grid', 'spiral', 'mnist_5k', 'digits')
 """
 
 from tfgan_edu.data import pipeline, toy2d

