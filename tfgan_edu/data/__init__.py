@@ -14,7 +14,7 @@ TensorShape([128, 2])
 ('ring', 'grid', 'spiral', 'mnist_5k', 'digits')
 """
 
-from tfgan_edu.data import pipeline, toy2d
+from tfgan_edu.data import photos, pipeline, toy2d
 from tfgan_edu.data.image_pairs import (
     color_digits,
     degrade,
@@ -43,6 +43,7 @@ __all__ = [
     "load",
     "make_dataset",
     "paired",
+    "photos",
     "pipeline",
     "toy2d",
     "unpaired",

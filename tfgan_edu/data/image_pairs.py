@@ -17,9 +17,12 @@ disjoint halves and change the second: `"thicken"` (grayscale dilation,
 a `3 x 3` maximum filter) or `"invert"` (`-x`).
 
 Datasets by name: `"digits"` (scikit-learn's 8x8 digits upsampled, as in
-`tfgan_edu.data.load`) and `"color_digits"` (the same digits tinted by
-`color_digits`, the package's own colour data). Everything is generated
-here, offline.
+`tfgan_edu.data.load`), `"color_digits"` (the same digits tinted by
+`color_digits`, the package's own colour data) and, for paired tasks,
+`"photos"`: real colour photographs from the scikit-image and
+scikit-learn wheels, split by photograph (see `tfgan_edu.data.photos`),
+random crops for training and fixed tiles of unseen photographs for
+testing. Everything is offline.
 
 Example:
 
@@ -38,6 +41,7 @@ import numpy as np
 import tensorflow as tf
 
 from tfgan_edu._checks import check_int
+from tfgan_edu.data import photos
 from tfgan_edu.data.images import (
     _check_choice,
     _digits_arrays,
@@ -46,10 +50,13 @@ from tfgan_edu.data.images import (
 )
 from tfgan_edu.data.pipeline import make_dataset
 
-PAIRED_NAMES: tuple[str, ...] = ("digits", "color_digits")
-"""Datasets `paired` and `unpaired` generate offline."""
+PAIRED_NAMES: tuple[str, ...] = ("digits", "color_digits", "photos")
+"""Datasets `paired` makes offline."""
 
-COLOR_NAMES: tuple[str, ...] = ("color_digits",)
+UNPAIRED_NAMES: tuple[str, ...] = ("digits", "color_digits")
+"""Datasets `unpaired` makes offline."""
+
+COLOR_NAMES: tuple[str, ...] = ("color_digits", "photos")
 """The datasets with colour (3 channels): the ones `"colorize"` works on."""
 
 TASKS: tuple[str, ...] = ("denoise", "super_resolution", "inpaint", "colorize")
@@ -305,37 +312,54 @@ def paired(
     drop_remainder: bool = True,
     n: int | None = None,
     image_size: int = 32,
+    patch_size: int = photos.DEFAULT_PATCH_SIZE,
     noise_std: float = DEFAULT_NOISE_STD,
     factor: int = 2,
-    mask_size: int = DEFAULT_MASK_SIZE,
+    mask_size: int | None = None,
 ) -> tf.data.Dataset:
     """A `tf.data.Dataset` of `(degraded, clean)` image batches, offline.
 
-    The clean images are the embedded digits (`"digits"`, grayscale) or
-    their tinted copies (`"color_digits"`, see `color_digits`), in [-1, 1];
-    `degrade` makes the input. On the `"train"` split the random
-    degradations (noise, mask positions) are drawn afresh every epoch, from
-    `seed`; on the `"test"` split they are drawn once from
-    `TEST_DEGRADATION_SEED`, so every evaluation sees the same pairs.
+    The clean images are the embedded digits (`"digits"`, grayscale), their
+    tinted copies (`"color_digits"`, see `color_digits`) or patches of real
+    colour photographs (`"photos"`), in [-1, 1]; `degrade` makes the
+    input. On the `"train"` split the random degradations (noise, mask
+    positions) are drawn afresh every epoch, from `seed`; on the `"test"`
+    split they are drawn once from `TEST_DEGRADATION_SEED`, so every
+    evaluation sees the same pairs.
+
+    `"photos"` is split by photograph (`tfgan_edu.data.photos`): training
+    crops `patch_size x patch_size` patches at random, fresh every epoch,
+    from astronaut, coffee, motorcycle_left, motorcycle_right,
+    immunohistochemistry, hubble_deep_field and china; the test split tiles
+    chelsea, rocket and flower, which training never sees (148 tiles of
+    64 x 64). All four tasks work on them (colour, 3 channels; the input
+    of `"colorize"` is the luminance).
 
     Args:
-        name: `"digits"` or `"color_digits"`.
+        name: `"digits"`, `"color_digits"` or `"photos"`.
         task: `"denoise"`, `"super_resolution"`, `"inpaint"` or
             `"colorize"` (colour data only).
         batch_size: pairs per batch.
-        split: `"train"` (1,437 images) or `"test"` (360 held-out images).
-            Defaults to `"train"`.
-        shuffle: whether to reshuffle every epoch. Defaults to `True`.
-        seed: seed of the shuffle and of the training degradations.
-            Defaults to `None`.
+        split: `"train"` or `"test"` (digits: 1,437 and 360 images; photos:
+            random crops of the training photographs, tiles of the test
+            photographs). Defaults to `"train"`.
+        shuffle: whether to reshuffle every epoch (photos' training crops
+            are random anyway). Defaults to `True`.
+        seed: seed of the shuffle, of the training crops and of the training
+            degradations. Defaults to `None`.
         drop_remainder: whether to drop the last, smaller batch. Defaults
             to `True`.
-        n: use only the first `n` images of the split. Defaults to `None`
-            (all).
-        image_size: side of the square images, 28, 32 or 64. Defaults to 32.
-        noise_std: `"denoise"` noise in [-1, 1] units. Defaults to 0.4.
+        n: digits: use only the first `n` images of the split; photos:
+            crops per epoch on `"train"` (`None`: 1,024), the first `n`
+            tiles on `"test"` (`None`: all). Defaults to `None`.
+        image_size: side of the digits, 28, 32 or 64. Defaults to 32.
+        patch_size: side of the photos' square patches, a multiple of 4
+            from 16 to 300. Defaults to 64.
+        noise_std: `"denoise"` noise in [-1, 1] units (half of it in
+            [0, 1] units). Defaults to 0.4.
         factor: `"super_resolution"` factor, 2 or 4. Defaults to 2.
-        mask_size: side of the `"inpaint"` square. Defaults to 12.
+        mask_size: side of the `"inpaint"` square. Defaults to `None`: 12
+            for the digits, `patch_size // 4` for photos.
 
     Returns:
         A `tf.data.Dataset` of `(degraded, clean)` float32 pairs of shape
@@ -348,27 +372,51 @@ def paired(
     >>> gray, color = next(iter(ds))
     >>> gray.shape, color.shape
     (TensorShape([4, 32, 32, 1]), TensorShape([4, 32, 32, 3]))
+    >>> ds = paired("photos", task="super_resolution", factor=4, batch_size=8,
+    ...             seed=0)
+    >>> low, high = next(iter(ds))
+    >>> low.shape, high.shape
+    (TensorShape([8, 64, 64, 3]), TensorShape([8, 64, 64, 3]))
     """
     _check_choice("name", name, PAIRED_NAMES)
     _check_choice("task", task, TASKS)
     _check_choice("split", split, SPLITS)
     channels = 3 if name in COLOR_NAMES else 1
-    _check_choice("image_size", image_size, (28, 32, 64))
-    _check_degradation_args(
-        task, channels, (image_size, image_size), noise_std, factor, mask_size
-    )
+    if name == "photos":
+        size = photos.check_patch_size(patch_size)
+        if mask_size is None:
+            mask_size = size // 4
+    else:
+        _check_choice("image_size", image_size, (28, 32, 64))
+        size = image_size
+        if mask_size is None:
+            mask_size = DEFAULT_MASK_SIZE
+    _check_degradation_args(task, channels, (size, size), noise_std, factor, mask_size)
     options = dict(noise_std=noise_std, factor=factor, mask_size=mask_size)
-    clean = _first_n(_clean_images(name, split, image_size), n, name, split)
     pipeline = dict(
         batch_size=batch_size, shuffle=shuffle, seed=seed, drop_remainder=drop_remainder
     )
 
     if split == "test":
         # Fixed pairs: degrade the whole split once.
+        if name == "photos":
+            clean = _first_n(photos.held_out_patches(size)[0], n, name, split)
+        else:
+            clean = _first_n(_clean_images(name, split, size), n, name, split)
         degraded = degrade(clean, task, seed=TEST_DEGRADATION_SEED, **options).numpy()
         return make_dataset((degraded, clean), **pipeline)
 
-    batches = make_dataset(clean, **pipeline)
+    if name == "photos":
+        if n is not None:
+            check_int("n", n, note=" or None")
+        check_int("batch_size", batch_size)
+        # The crops' seed stream differs from the degradations' one below.
+        batches = photos.patch_dataset(
+            size, 1024 if n is None else n, seed=None if seed is None else seed + 1
+        ).batch(batch_size, drop_remainder=drop_remainder)
+    else:
+        clean = _first_n(_clean_images(name, split, size), n, name, split)
+        batches = make_dataset(clean, **pipeline)
     # A fresh stateless seed per batch, from a stream that restarts
     # differently every epoch (and reproducibly for a given `seed`).
     seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(
@@ -468,7 +516,7 @@ def unpaired(
     >>> a.shape, b.shape
     (TensorShape([8, 32, 32, 1]), TensorShape([8, 32, 32, 1]))
     """
-    _check_choice("name", name, PAIRED_NAMES)
+    _check_choice("name", name, UNPAIRED_NAMES)
     _check_choice("task", task, UNPAIRED_TASKS)
     _check_choice("split", split, SPLITS)
     _check_choice("image_size", image_size, (28, 32, 64))
@@ -507,7 +555,7 @@ def unpaired_arrays(
     >>> bool(b.mean() > a.mean())  # thicker strokes: more white
     True
     """
-    _check_choice("name", name, PAIRED_NAMES)
+    _check_choice("name", name, UNPAIRED_NAMES)
     _check_choice("task", task, UNPAIRED_TASKS)
     _check_choice("split", split, SPLITS)
     _check_choice("image_size", image_size, (28, 32, 64))
