@@ -111,3 +111,119 @@ def test_keras_models_are_called_in_inference_mode():
 def test_bad_input(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+# --- against scikit-image -----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def photo_pair():
+    """Held-out photo tiles (colour, 64 x 64) and a noisy, clipped copy."""
+    from tfgan_edu.data import photos
+
+    clean = photos.held_out_patches(64)[0][::10]  # 15 tiles of all 3 photos
+    rng = np.random.default_rng(1)
+    noisy = np.clip(clean + rng.normal(0, 0.2, clean.shape), -1, 1).astype("float32")
+    return noisy, clean
+
+
+def test_psnr_and_ssim_match_scikit_image(photo_pair):
+    from skimage.metrics import peak_signal_noise_ratio, structural_similarity
+
+    noisy, clean = photo_pair
+    unit = lambda x: (x.astype(np.float64) + 1) / 2  # noqa: E731
+    expected_psnr = np.mean(
+        [
+            peak_signal_noise_ratio(unit(t), unit(p), data_range=1)
+            for p, t in zip(noisy, clean)
+        ]
+    )
+    # tf.image.ssim's window: 11 x 11 Gaussian, sigma 1.5 (skimage's
+    # truncate=3.5 gives radius 5, the same 11 taps), population
+    # covariances, only the positions where the window fits.
+    expected_ssim = np.mean(
+        [
+            structural_similarity(
+                unit(t),
+                unit(p),
+                data_range=1,
+                gaussian_weights=True,
+                sigma=1.5,
+                use_sample_covariance=False,
+                channel_axis=-1,
+            )
+            for p, t in zip(noisy, clean)
+        ]
+    )
+    # float32 (TF) against float64 (skimage): 1e-4 dB and 1e-4 of SSIM.
+    assert tge.metrics.psnr(noisy, clean) == pytest.approx(expected_psnr, abs=1e-4)
+    assert tge.metrics.ssim(noisy, clean) == pytest.approx(expected_ssim, abs=1e-4)
+
+
+# --- sharpness ------------------------------------------------------------------
+
+
+def _dft_high_frequency_energy(images, cutoff):
+    """The same quantity by an explicit float64 DFT matrix, image by image."""
+    out = []
+    for image in (images.astype(np.float64) + 1) / 2:
+        h, w, c = image.shape
+        fh = np.exp(-2j * np.pi * np.outer(np.arange(h), np.arange(h)) / h)
+        fw = np.exp(-2j * np.pi * np.outer(np.arange(w), np.arange(w)) / w)
+        # frequencies of row k: k / h folded to [-0.5, 0.5)
+        freq_h = (
+            np.where(np.arange(h) < (h + 1) // 2, np.arange(h), np.arange(h) - h) / h
+        )
+        freq_w = (
+            np.where(np.arange(w) < (w + 1) // 2, np.arange(w), np.arange(w) - w) / w
+        )
+        keep = np.sqrt(freq_h[:, None] ** 2 + freq_w[None, :] ** 2) > cutoff
+        hann_h = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(h) / (h - 1))
+        hann_w = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(w) / (w - 1))
+        total = 0.0
+        for k in range(c):
+            x = (image[..., k] - image[..., k].mean()) * np.outer(hann_h, hann_w)
+            spectrum = fh @ x @ fw.T
+            total += (np.abs(spectrum) ** 2 * keep).sum() / (h * w)
+        out.append(total)
+    return np.array(out)
+
+
+def test_high_frequency_energy_matches_an_explicit_dft(pair):
+    from tfgan_edu.metrics.image_quality import high_frequency_energy
+
+    noisy, _ = pair
+    for cutoff in (0.1, 0.25, 0.4):
+        np.testing.assert_allclose(
+            high_frequency_energy(noisy, cutoff),
+            _dft_high_frequency_energy(noisy, cutoff),
+            rtol=1e-9,
+        )
+
+
+def test_high_frequency_ratio_sees_blur_noise_and_scale(photo_pair):
+    from scipy import ndimage
+
+    from tfgan_edu.metrics.image_quality import high_frequency_ratio
+
+    noisy, clean = photo_pair
+    assert high_frequency_ratio(clean, clean) == pytest.approx(1.0)
+    # Scaling the contrast about the mean scales the power by its square.
+    contrast = clean.mean(axis=(1, 2), keepdims=True) + 0.5 * (
+        clean - clean.mean(axis=(1, 2), keepdims=True)
+    )
+    # (float32 images: 1e-6)
+    assert high_frequency_ratio(contrast, clean) == pytest.approx(0.25, rel=1e-6)
+    blurred = ndimage.gaussian_filter(clean, sigma=(0, 1.5, 1.5, 0))
+    assert high_frequency_ratio(blurred, clean) < 0.2
+    assert high_frequency_ratio(noisy, clean) > 2.0
+    # A vertical cosine of 0.125 cycles/pixel has no power above 0.25;
+    # one of 0.375 has all of its power there.
+    cols = np.arange(64)[None, None, :, None]
+    low = np.broadcast_to(0.5 * np.cos(2 * np.pi * 0.125 * cols), (1, 64, 64, 1))
+    high = np.broadcast_to(0.5 * np.cos(2 * np.pi * 0.375 * cols), (1, 64, 64, 1))
+    assert high_frequency_ratio(low, high) < 1e-3
+    with pytest.raises(ValueError, match="cutoff=0.8"):
+        high_frequency_ratio(clean, clean, cutoff=0.8)
+    with pytest.raises(ValueError, match="flat"):
+        high_frequency_ratio(clean[:1], np.zeros_like(clean[:1]))
