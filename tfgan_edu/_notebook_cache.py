@@ -1,5 +1,19 @@
 """Executed copies of the chapter notebooks, shared by the tests and the docs.
 
+Two kinds of copies live here.
+
+Committed full runs (`docs/executed/NN_name.ipynb`, written by
+`make notebooks`): each chapter executed in full mode, outputs kept, volatile
+metadata stripped, with the digest of the source's code cells
+(`code_digest`), the run's wall time and the machine recorded in the
+notebook metadata. Only the code cells count: editing prose, or the cells'
+tags, leaves a committed run valid, and the site shows the current prose with
+the committed outputs (`with_outputs_of`). A copy whose code digest differs
+from its source is stale: `full_run_status` says so, and the site does not
+render it.
+
+Smoke copies (the cache below): what the notebook tests execute.
+
 Running every chapter notebook costs minutes. The notebook smoke test
 (`tests/test_notebooks.py`) keeps each executed notebook in a cache folder,
 and the documentation build (`docs/_ext/tfgan_docs.py`) renders those copies
@@ -15,8 +29,12 @@ The folder is `$TFGAN_EDU_EXECUTED_DIR`, or the default the caller passes
 
 from __future__ import annotations
 
+import datetime
 import hashlib
+import json
 import os
+import platform
+import re
 from pathlib import Path
 
 ENV_VAR = "TFGAN_EDU_EXECUTED_DIR"
@@ -26,6 +44,18 @@ INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 _KEY = "tfgan_edu_executed"
 # Bumped when what a copy must contain changes (2: figures as outputs).
 _FORMAT = 2
+# Committed full runs: their own format number (1: code digest, wall time).
+_FULL_FORMAT = 1
+# Metadata nbclient and Jupyter add that changes on every run.
+_VOLATILE_CELL_KEYS = ("execution", "collapsed", "scrolled", "ExecuteTime")
+_VOLATILE_NB_KEYS = ("widgets", "papermill", "vscode")
+# TensorFlow's C++ log lines on stderr carry a timestamp and a process id.
+_TF_LOG_LINE = re.compile(
+    r"^(?:[IWEF]\d{4} [\d:.]+ +\d+ \S+:\d+\] .*"
+    r"|WARNING: All log messages before absl::InitializeLog\(\) is called"
+    r" are written to STDERR)\n?",
+    re.MULTILINE,
+)
 
 
 def cache_dir(default: str | os.PathLike) -> Path:
@@ -149,3 +179,254 @@ def execute(source: str | os.PathLike, mode: str = "smoke", timeout: int = 1800)
         )
         client.execute(env=env)
     return nb
+
+
+def code_digest(nb) -> str:
+    """SHA-256 of a notebook's code, the version a full run is valid for.
+
+    Only code cells count, each as its source with trailing whitespace and
+    leading or trailing blank lines removed; markdown cells, outputs and
+    metadata (tags included) do not. So editing a chapter's prose or tagging
+    its cells keeps its committed run; changing any code, or the order of
+    code cells, makes it stale.
+
+    Args:
+        nb: a notebook (`nbformat` node or dict), or the path of one.
+
+    Returns:
+        The hexadecimal digest.
+
+    Example:
+
+    >>> import nbformat
+    >>> a = nbformat.v4.new_notebook(cells=[
+    ...     nbformat.v4.new_markdown_cell("# Title"),
+    ...     nbformat.v4.new_code_cell("x = 1  \\n")])
+    >>> b = nbformat.v4.new_notebook(cells=[
+    ...     nbformat.v4.new_markdown_cell("# Another title"),
+    ...     nbformat.v4.new_code_cell("\\nx = 1")])
+    >>> code_digest(a) == code_digest(b)
+    True
+    >>> b.cells[1].source = "x = 2"
+    >>> code_digest(a) == code_digest(b)
+    False
+    """
+    import nbformat
+
+    if isinstance(nb, (str, os.PathLike)):
+        nb = nbformat.read(nb, as_version=4)
+    sources = [
+        "\n".join(line.rstrip() for line in cell["source"].splitlines()).strip("\n")
+        for cell in nb["cells"]
+        if cell["cell_type"] == "code"
+    ]
+    return hashlib.sha256(json.dumps(sources).encode("utf-8")).hexdigest()
+
+
+def strip_volatile(nb):
+    """A copy of an executed notebook without what changes on every run.
+
+    Removes execution timestamps (`metadata.execution` of each cell, as
+    nbclient writes them), widget state and other per-run notebook metadata,
+    and TensorFlow's C++ log lines on stderr (each carries a timestamp and a
+    process id); keeps every other output, images included, and execution
+    counts.
+
+    Args:
+        nb: an executed notebook (`nbformat` node or dict).
+
+    Returns:
+        A new `nbformat` node.
+
+    Example:
+
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])
+    >>> nb.cells[0].metadata["execution"] = {"iopub.status.idle": "2026-12-04"}
+    >>> nb.metadata["widgets"] = {"state": {}}
+    >>> nb.cells[0].outputs = [nbformat.v4.new_output("stream", name="stderr",
+    ...     text="I0000 00:00:1796417929.343700    7457 port.cc:153] oneDNN...\\n")]
+    >>> clean = strip_volatile(nb)
+    >>> dict(clean.cells[0].metadata), "widgets" in clean.metadata
+    ({}, False)
+    >>> clean.cells[0].outputs
+    []
+    """
+    import copy
+
+    import nbformat
+
+    nb = nbformat.from_dict(copy.deepcopy(dict(nb)))
+    for key in _VOLATILE_NB_KEYS:
+        nb.metadata.pop(key, None)
+    for cell in nb.cells:
+        for key in _VOLATILE_CELL_KEYS:
+            cell.metadata.pop(key, None)
+        if cell.cell_type != "code":
+            continue
+        for output in cell.outputs:
+            if output.get("name") == "stderr":
+                output["text"] = _TF_LOG_LINE.sub("", output["text"])
+        cell.outputs = [
+            o for o in cell.outputs if o.get("name") != "stderr" or o["text"]
+        ]
+    return nb
+
+
+def describe_machine() -> str:
+    """The processor and its core count, e.g. `"2-core AMD EPYC 9R14"`.
+
+    Returns:
+        One line naming the machine a run happened on (Linux reads the model
+        name from `/proc/cpuinfo`; elsewhere `platform.processor()`).
+    """
+    name = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                name = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()}-core {name}"
+
+
+def record_full_run(
+    nb,
+    source: str | os.PathLike,
+    folder: str | os.PathLike,
+    wall_time_s: float,
+    machine: str | None = None,
+    load_average: float | None = None,
+) -> Path:
+    """Writes a chapter's executed full-mode notebook for committing.
+
+    Args:
+        nb: the notebook executed in full mode (outputs included).
+        source: the notebook file it was executed from.
+        folder: where committed runs live (`docs/executed`); created if
+            missing.
+        wall_time_s: seconds the run took, wall clock.
+        machine: what it ran on. Defaults to `None`: `describe_machine()`.
+        load_average: the 1-minute load average during the run, if known
+            (the machine may be shared). Defaults to `None`.
+
+    Returns:
+        The path written: `folder/<source name>`.
+    """
+    import nbformat
+
+    if not wall_time_s > 0:
+        raise ValueError(
+            "Expected `wall_time_s` to be a positive number of seconds. "
+            f"Received: wall_time_s={wall_time_s!r}"
+        )
+    nb = strip_volatile(nb)
+    if code_digest(nb) != code_digest(source):
+        raise ValueError(
+            "Expected `nb` to be executed from the current code of `source`. "
+            f"Received: source={str(source)!r}, whose code cells differ"
+        )
+    nb.metadata[_KEY] = {
+        "mode": "full",
+        "format": _FULL_FORMAT,
+        "code_sha256": code_digest(source),
+        "wall_time_s": round(float(wall_time_s), 1),
+        "machine": machine or describe_machine(),
+        "load_average": None if load_average is None else round(load_average, 2),
+        "date": datetime.date.today().isoformat(),
+    }
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / Path(source).name
+    partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    nbformat.write(nb, partial)
+    os.replace(partial, target)
+    return target
+
+
+def full_run_status(source: str | os.PathLike, folder: str | os.PathLike) -> str:
+    """Whether `source` has a valid committed full run in `folder`.
+
+    Args:
+        source: the chapter notebook.
+        folder: the committed runs' folder (`docs/executed`).
+
+    Returns:
+        `"fresh"` (executed in full mode from the current code), `"stale"`
+        (the code changed since, or the copy is unreadable or of another
+        format) or `"missing"`.
+    """
+    import nbformat
+
+    path = Path(folder) / Path(source).name
+    if not path.is_file():
+        return "missing"
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception:  # noqa: BLE001 - an unreadable copy must be rerun
+        return "stale"
+    meta = nb.metadata.get(_KEY, {})
+    fresh = (
+        meta.get("mode") == "full"
+        and meta.get("format") == _FULL_FORMAT
+        and meta.get("code_sha256") == code_digest(source)
+        and code_digest(nb) == meta.get("code_sha256")
+    )
+    return "fresh" if fresh else "stale"
+
+
+def load_full_run(source: str | os.PathLike, folder: str | os.PathLike):
+    """The fresh committed full run of `source` (see `full_run_status`), or `None`."""
+    import nbformat
+
+    if full_run_status(source, folder) != "fresh":
+        return None
+    return nbformat.read(Path(folder) / Path(source).name, as_version=4)
+
+
+def run_record(nb) -> dict:
+    """The record `record_full_run` or `store` left in an executed notebook.
+
+    Args:
+        nb: an executed notebook.
+
+    Returns:
+        A dict with at least `mode`; full runs also have `wall_time_s`,
+        `machine`, `load_average`, `date` and `code_sha256`. Empty for a
+        notebook without a record.
+    """
+    return dict(nb.metadata.get(_KEY, {}))
+
+
+def with_outputs_of(source_nb, executed_nb):
+    """The source notebook's cells with the executed copy's outputs.
+
+    The prose, tags and metadata are today's; each code cell takes the
+    outputs and execution count of the executed copy's code cell at the same
+    position. The two must have the same code (`code_digest`).
+
+    Args:
+        source_nb: the chapter notebook as it is now.
+        executed_nb: an executed copy of the same code.
+
+    Returns:
+        A new notebook; the executed copy's notebook metadata (its run
+        record) is kept.
+    """
+    import copy
+
+    import nbformat
+
+    if code_digest(source_nb) != code_digest(executed_nb):
+        raise ValueError(
+            "Expected `executed_nb` to be executed from the code of "
+            "`source_nb`. Received: notebooks whose code cells differ"
+        )
+    merged = nbformat.from_dict(copy.deepcopy(dict(source_nb)))
+    executed = [c for c in executed_nb.cells if c.cell_type == "code"]
+    for cell, done in zip((c for c in merged.cells if c.cell_type == "code"), executed):
+        cell.outputs = copy.deepcopy(done.outputs)
+        cell.execution_count = done.execution_count
+    merged.metadata[_KEY] = dict(executed_nb.metadata.get(_KEY, {}))
+    return merged

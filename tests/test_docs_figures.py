@@ -1,0 +1,131 @@
+"""The blank-figure check of the docs site test, on figures rendered here.
+
+`tfgan_edu._docs.figures.is_blank_figure` is what tests/test_site.py applies
+to every figure Chromium paints. These tests render figures with the
+package's own plotting functions to PNG (matplotlib, Agg, 100 dpi, as the
+notebooks' inline backend does) and check that the grids of flat squares a
+generator that learned nothing draws are caught, and that real digits, loss
+curves and the committed chapter figures are not.
+"""
+
+import base64
+import io
+from pathlib import Path
+
+import matplotlib
+import nbformat
+import numpy as np
+import pytest
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+import tfgan_edu as tge  # noqa: E402
+from tfgan_edu._docs import figures  # noqa: E402
+
+EXECUTED = Path(__file__).parents[1] / "docs" / "executed"
+
+
+def _png(fig, dpi=100):
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    buffer.seek(0)
+    return plt.imread(buffer)
+
+
+@pytest.fixture(scope="module")
+def digits():
+    batch = next(iter(tge.data.load("mnist_5k", 64, split="test", seed=0)))
+    return np.asarray(batch)
+
+
+@pytest.mark.parametrize("n", [16, 36, 64])
+@pytest.mark.parametrize("dpi", [100, 200])
+def test_a_grid_of_uniform_grey_squares_is_blank(n, dpi):
+    # What a generator that learned nothing draws: every sample 0 (mid-grey).
+    image = _png(tge.viz.plot_images(np.zeros((n, 28, 28, 1)), title="epoch 1"), dpi)
+    # A whole-image statistic sees the white padding and calls it a picture.
+    assert image[..., :3].std() > 0.1
+    assert figures.is_blank_figure(image)
+
+
+def test_flat_squares_of_different_greys_are_blank():
+    levels = np.random.default_rng(0).uniform(-1, 1, (36, 1, 1, 1))
+    image = _png(tge.viz.plot_images(np.ones((36, 28, 28, 1)) * levels))
+    assert figures.is_blank_figure(image)
+
+
+@pytest.mark.parametrize("n", [16, 36, 64])
+@pytest.mark.parametrize("dpi", [100, 200])
+def test_a_grid_of_real_digits_is_not_blank(digits, n, dpi):
+    image = _png(tge.viz.plot_images(digits[:n], title="real digits"), dpi)
+    share, judged = figures.flat_tile_share(image)
+    assert judged > 100
+    # Measured over these 6 renders: at most 0.93 (16 digits at 200 dpi,
+    # whose black backgrounds fill many tiles); blank grids give >= 0.99.
+    assert share < figures.BLANK_SHARE
+    assert not figures.is_blank_figure(image)
+
+
+def test_a_loss_curve_is_not_blank():
+    rng = np.random.default_rng(0)
+    history = {
+        "d_loss": 1.3 + 0.1 * rng.standard_normal(50),
+        "g_loss": 0.9 + 0.2 * rng.standard_normal(50),
+    }
+    image = _png(tge.viz.plot_history(history))
+    assert not figures.is_blank_figure(image)
+
+
+def test_an_empty_figure_is_blank():
+    fig, ax = plt.subplots()
+    ax.set_axis_off()
+    assert figures.is_blank_figure(_png(fig))
+
+
+def test_uint8_rgba_and_grey_inputs_agree():
+    image = _png(tge.viz.plot_images(np.zeros((16, 28, 28, 1))))
+    as_uint8 = np.round(image * 255).astype(np.uint8)
+    assert figures.flat_tile_share(as_uint8) == figures.flat_tile_share(image)
+    assert figures.flat_tile_share(image[..., :3].mean(-1)) == pytest.approx(
+        figures.flat_tile_share(image), abs=0.02
+    )
+
+
+@pytest.mark.parametrize(
+    "image, message",
+    [
+        (np.zeros((4, 4, 2)), r"Received: image.shape=\(4, 4, 2\)"),
+        (np.zeros(5), r"Received: image.shape=\(5,\)"),
+    ],
+)
+def test_bad_images_are_rejected(image, message):
+    with pytest.raises(ValueError, match=message):
+        figures.flat_tile_share(image)
+
+
+def test_bad_tiles_are_rejected():
+    with pytest.raises(ValueError, match=r"Received: tile=2$"):
+        figures.flat_tile_share(np.zeros((32, 32)), tile=2)
+
+
+COMMITTED = sorted(EXECUTED.glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", COMMITTED, ids=[p.name for p in COMMITTED])
+def test_the_committed_chapter_figures_are_not_blank(path):
+    nb = nbformat.read(path, as_version=4)
+    pngs = [
+        output["data"]["image/png"]
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+        if "image/png" in output.get("data", {})
+    ]
+    assert pngs
+    for index, data in enumerate(pngs):
+        image = plt.imread(io.BytesIO(base64.b64decode(data)))
+        assert not figures.is_blank_figure(image), (
+            f"figure {index}: flat share {figures.flat_tile_share(image)}"
+        )
