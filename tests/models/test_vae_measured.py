@@ -4,6 +4,7 @@ The numbers in the comments were measured on a 2-core CPU (Keras 3.15,
 TF 2.21) under load from other jobs; `pytest -s` prints them again.
 """
 
+import keras
 import numpy as np
 import pytest
 
@@ -50,18 +51,21 @@ def test_vae_reconstructs_held_out_digits():
 
 
 # The ring, both models with the default GAN's budget: 20 epochs of batch
-# 128 over 25,000 points (3,900 steps). Fraction of 2,500 samples within
-# 0.06 (3 sigma, mode_coverage's high quality) / 0.3 of a mode, for data,
-# weights and noise seeded 0, 1, 2 in a script, then as this test runs it
-# (seed 0, another shuffle order):
-#   GAN (default_gan):            .48/.89  .17/.91  .70/.92;  test .37/.81
-#   VAE (default_vae, scale 0.2): .44/.74  .35/.74  .42/.74;  test .44/.74
-# Both capture all 8 modes. At 3 sigma the GAN's sharpness swings with the
-# seed and even the data order (.17 to .70) while the VAE's stays near .4:
-# no reliable order. Within 0.3 of a mode (a fifth of the 1.53 between
-# neighbours) the order holds in every run: a quarter of the VAE's samples
-# lie between the modes, along the circle, against a tenth to a fifth of
-# the GAN's.
+# 128 over 25,000 points (3,900 steps), every seed set alike. Over seeds
+# 0-9 (`benchmarks/ring_gan_vs_vae_seeds.py`, results/ring_gan_vs_vae_seeds.json),
+# fraction of 2,500 samples within 0.3 of a mode (a fifth of the 1.53
+# between neighbours):
+#   GAN (default_gan):            0.777 to 0.944 (seed 0: 0.777, the lowest)
+#   VAE (default_vae, scale 0.2): 0.717 to 0.741 (seed 0: 0.741, the highest)
+# and of the VAE's off-mode samples, 0.753 to 0.811 lie near the circle.
+# Both capture all 8 modes on every seed. The GAN's figure swings with the
+# seed and even with the state earlier tests leave in the process (0.81 on
+# seed 0 inside the full suite, 0.777 alone); the VAE's stays within 0.025.
+# So the thresholds sit between the two ranges: the VAE below 0.76 (0.019
+# above its highest), the GAN above the VAE by 0.02 (the smallest gap over
+# the 10 seeds is 0.036, on seed 0), and the VAE's off-mode samples near
+# the circle above 0.7 (0.053 below its lowest). An earlier margin of 0.05
+# between the two failed on seed 0.
 RING_EPOCHS = 20
 NEAR_MODE_SIGMA = 0.1  # mode_coverage's threshold is 3 sigma = 0.3
 
@@ -74,6 +78,8 @@ def test_vae_blurs_between_ring_modes_where_the_gan_does_not():
         ("GAN", experiments.default_gan),
         ("VAE", experiments.default_vae),
     ):
+        keras.backend.clear_session(free_memory=False)
+        keras.utils.set_random_seed(0)
         ring = tge.data.load("ring", batch_size=128, seed=0)
         model = build("ring", seed=0)
         model.fit(ring, epochs=RING_EPOCHS, verbose=0)
@@ -82,14 +88,14 @@ def test_vae_blurs_between_ring_modes_where_the_gan_does_not():
         near[name] = tge.metrics.mode_coverage(samples[name], (modes, NEAR_MODE_SIGMA))
     print(f"\nring, {RING_EPOCHS} epochs, seed 0: 3 sigma {strict}, 0.3: {near}")
     assert strict["GAN"]["modes"] == 8 and strict["VAE"]["modes"] == 8
-    assert near["VAE"]["high_quality"] < near["GAN"]["high_quality"] - 0.05
-    assert near["VAE"]["high_quality"] < 0.8
+    assert near["VAE"]["high_quality"] < 0.76
+    assert near["GAN"]["high_quality"] > near["VAE"]["high_quality"] + 0.02
     # The VAE's off-mode samples lie between the modes, mostly near the
     # circle of radius 2 (the chord between neighbours dips to 1.85), not
-    # scattered: 0.81 of them within 0.3 of it (seed 0).
+    # scattered.
     vae = samples["VAE"]
     distance = np.min(np.linalg.norm(vae[:, None] - modes, axis=2), axis=1)
     radius = np.linalg.norm(vae[distance > 0.3], axis=1)
     near_circle = np.mean((radius > 1.7) & (radius < 2.3))
     print(f"VAE samples between modes, within 0.3 of the circle: {near_circle:.3f}")
-    assert near_circle > 0.75
+    assert near_circle > 0.7
