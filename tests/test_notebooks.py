@@ -9,6 +9,7 @@ import nbformat
 import pytest
 
 from tfgan_edu import _notebook_cache
+from tfgan_edu._docs import cell_tags
 
 # Under pytest-xdist (`make test` runs two workers) these tests and
 # tests/test_site.py share a group, so one worker runs them in file order and
@@ -51,6 +52,17 @@ def test_notebook_has_header_and_no_outputs(path):
         if cell.cell_type == "code":
             assert cell.execution_count is None, f"cell {index} has an execution count"
             assert cell.outputs == [], f"cell {index} is stored with outputs"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_smoke_plumbing_is_tagged_to_stay_off_the_site(path):
+    # Cells that only check or only serve smoke mode (see
+    # tfgan_edu/_docs/cell_tags.py) carry `remove-cell`: `make tag-notebooks`.
+    untagged = cell_tags.untagged_plumbing(nbformat.read(path, as_version=4))
+    assert not untagged, (
+        f"{path.name}: cells {untagged} are smoke plumbing without the "
+        f"{cell_tags.TAG!r} tag; run `make tag-notebooks`"
+    )
 
 
 @pytest.mark.slow
