@@ -25,6 +25,11 @@ def test_digits():
     return digits_arrays("test")
 
 
+@pytest.fixture(scope="module")
+def test_mnist():
+    return features.dataset_arrays("mnist_5k", "test")
+
+
 # --- the shipped classifier ----------------------------------------------------
 
 
@@ -49,10 +54,18 @@ def test_assets_are_small_and_declared_as_package_data():
             features.DIGITS_INFO_FILE,
             "digits_train_statistics.npz",
             "digits_test_statistics.npz",
+            features.MNIST_WEIGHTS_FILE,
+            features.MNIST_INFO_FILE,
+            "mnist_5k_train_statistics.npz",
+            "mnist_5k_test_statistics.npz",
         ]
     )
     sizes = {name: (folder / name).stat().st_size for name in names}
-    assert sum(sizes.values()) < 1_000_000, sizes
+    # Each classifier: its weights (about 240 kB) and two 128x128 float64
+    # covariances (131 kB each).
+    for prefix in ("digits_", "mnist"):
+        group = [size for name, size in sizes.items() if name.startswith(prefix)]
+        assert len(group) == 4 and sum(group) < 550_000, sizes
     # A non-editable install copies exactly what options.package_data lists.
     config = configparser.ConfigParser()
     config.read(ROOT / "setup.cfg")
@@ -96,13 +109,14 @@ def _numpy_classifier(model, images):
     return feats, feats @ w["logits"][0] + w["logits"][1]
 
 
-def test_extractors_match_a_numpy_forward_pass(test_digits):
-    images = test_digits[0][:5]
+@pytest.mark.parametrize("name", ["digits", "mnist"])
+def test_extractors_match_a_numpy_forward_pass(name, test_digits, test_mnist):
+    images = {"digits": test_digits, "mnist": test_mnist}[name][0][:5]
     expected_features, expected_logits = _numpy_classifier(
-        features.digits_classifier(), images
+        features.shipped_classifier(name), images
     )
-    feats = features.get_extractor("digits")(images)
-    logits = features.get_extractor("digits_logits")(images)
+    feats = features.get_extractor(name)(images)
+    logits = features.get_extractor(f"{name}_logits")(images)
     assert feats.shape == (5, 128) and feats.dtype == np.float32
     assert logits.shape == (5, 10)
     np.testing.assert_allclose(feats, expected_features, rtol=1e-4, atol=1e-4)
@@ -185,22 +199,116 @@ def test_bad_extractor_specs_are_refused(kwargs, message):
 # --- reference statistics --------------------------------------------------------
 
 
-@pytest.mark.parametrize("split", ["train", "test"])
-def test_reference_statistics_match_recomputation(split):
-    images = digits_arrays(split)[0]
-    feats = features.get_extractor("digits")(images).astype(np.float64)
-    mu, sigma = features.reference_statistics("digits", split=split)
+@pytest.mark.parametrize(
+    "dataset, split, n",
+    [
+        ("digits", "train", 1437),
+        ("digits", "test", 360),
+        ("mnist_5k", "train", 4000),
+        ("mnist_5k", "test", 1000),
+    ],
+)
+def test_reference_statistics_match_recomputation(dataset, split, n):
+    images = features.dataset_arrays(dataset, split)[0]
+    assert len(images) == n
+    extractor = features.REFERENCE_EXTRACTORS[dataset]
+    feats = features.get_extractor(extractor)(images).astype(np.float64)
+    mu, sigma = features.reference_statistics(dataset, split=split)
     assert mu.dtype == sigma.dtype == np.float64
     np.testing.assert_allclose(mu, feats.mean(axis=0), rtol=1e-6, atol=1e-6)
     np.testing.assert_allclose(sigma, np.cov(feats, rowvar=False), rtol=1e-6, atol=1e-6)
-    path = features.assets_directory() / features.statistics_file("digits", split)
+    path = features.assets_directory() / features.statistics_file(dataset, split)
     meta = load_statistics(path, with_meta=True)[2]
-    assert meta == {
-        "extractor": "digits",
-        "dataset": "digits",
-        "split": split,
-        "n": len(images),
+    assert meta == {"extractor": extractor, "dataset": dataset, "split": split, "n": n}
+
+
+# --- the shipped MNIST classifier -------------------------------------------------
+
+
+def test_mnist_classifier_reaches_98_percent_on_the_held_out_1000(test_mnist):
+    images, labels = test_mnist
+    assert images.shape == (1000, 32, 32, 1)
+    assert np.bincount(labels).tolist() == [100] * 10
+    logits = features.get_extractor("mnist_logits")(images)
+    accuracy = float(np.mean(np.argmax(logits, axis=1) == labels))
+    assert accuracy >= 0.98
+    info = features.mnist_classifier_info()
+    assert info["test_accuracy"] == pytest.approx(accuracy, abs=1e-12)
+    assert info["dataset"] == "mnist_5k"
+    assert info["config"] == {
+        k: list(v) if isinstance(v, tuple) else v
+        for k, v in features.MNIST_CLASSIFIER_CONFIG.items()
     }
+
+
+def test_mnist_reads_28x28_digits_as_their_padded_32x32_copies():
+    """The loader's 28x28 and 32x32 (padded) digits get the same features, so
+    a generator of either size is compared with the same real statistics."""
+    small = next(
+        iter(data_images.load("mnist_5k", 16, split="test", shuffle=False))
+    ).numpy()
+    padded = next(
+        iter(
+            data_images.load("mnist_5k", 16, split="test", shuffle=False, image_size=32)
+        )
+    ).numpy()
+    assert small.shape == (16, 28, 28, 1) and padded.shape == (16, 32, 32, 1)
+    np.testing.assert_array_equal(features.to_mnist_shape(small), padded)
+    extractor = features.get_extractor("mnist")
+    np.testing.assert_array_equal(extractor(small), extractor(padded))
+    # Other sizes are resized bilinearly to 32x32.
+    big = tf.image.resize(padded, (64, 64)).numpy()
+    expected = extractor(tf.image.resize(big, (32, 32), method="bilinear").numpy())
+    np.testing.assert_allclose(extractor(big), expected, atol=1e-5)
+    with pytest.raises(ValueError, match="grayscale"):
+        extractor(np.zeros((2, 28, 28, 3), "float32"))
+
+
+def test_mnist_features_separate_the_classes(test_mnist):
+    """A feature space for FID on digits must tell digits apart: the nearest
+    neighbour of a held-out digit among the other held-out digits (in the
+    128-d features) has its class far more often than chance (0.1)."""
+    images, labels = test_mnist
+    feats = features.get_extractor("mnist")(images).astype(np.float64)
+    assert np.min(feats.std(axis=0)) > 1e-3  # no constant dimension
+    squared = np.sum(feats**2, axis=1)
+    distances = squared[:, None] + squared[None, :] - 2 * feats @ feats.T
+    np.fill_diagonal(distances, np.inf)
+    nearest = labels[np.argmin(distances, axis=1)]
+    assert np.mean(nearest == labels) > 0.95
+
+
+def test_mnist_statistics_work_with_fid_kid_and_the_fid_monitor(test_mnist):
+    from tfgan_edu.callbacks import FIDMonitor
+    from tfgan_edu.metrics import fid, inception_score, kid
+
+    images = test_mnist[0]
+    test_stats = features.reference_statistics("mnist_5k", "test")
+    # The real test digits are at distance ~0 from their own statistics.
+    assert abs(fid(test_stats, images, extractor="mnist")) < 1e-6
+    assert (
+        kid(images[:500], images[500:], extractor="mnist", subset_size=200).mean < 0.01
+    )
+    assert inception_score(images, classifier="mnist_logits").mean > 9.0
+    monitor = FIDMonitor("mnist_5k", extractor="mnist")
+    train_stats = features.reference_statistics("mnist_5k", "train")
+    for got, expected in zip(monitor.real_statistics(), train_stats):
+        np.testing.assert_array_equal(got, expected)
+    with pytest.raises(ValueError, match=r"pass extractor='mnist' with them"):
+        FIDMonitor("mnist_5k")  # the default extractor, "digits", is refused
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: features.shipped_classifier("mnist_5k"), "Received: name='mnist_5k'"),
+        (lambda: features.dataset_arrays("mnist", "test"), "Received: dataset='mnist'"),
+    ],
+)
+def test_shipped_classifier_arguments_are_checked(call, message):
+    with pytest.raises(ValueError) as info:
+        call()
+    assert str(info.value).endswith(message)
 
 
 def test_reference_statistics_arguments_are_checked():

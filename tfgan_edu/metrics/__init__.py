@@ -12,6 +12,12 @@ Example:
 """
 
 from tfgan_edu.metrics import features
+from tfgan_edu.metrics.classifier_quality import (
+    classifier_quality,
+    classifier_quality_from_logits,
+    quality_bar,
+    reference_confident_fraction,
+)
 from tfgan_edu.metrics.extraction import extract_features
 from tfgan_edu.metrics.features import get_extractor, reference_statistics
 from tfgan_edu.metrics.frechet import (
@@ -38,6 +44,8 @@ from tfgan_edu.metrics.translation import (
 
 __all__ = [
     "MeanStd",
+    "classifier_quality",
+    "classifier_quality_from_logits",
     "cycle_error",
     "density_coverage",
     "domain_accuracy",
@@ -54,6 +62,8 @@ __all__ = [
     "mode_coverage",
     "paired_image_quality",
     "precision_recall",
+    "quality_bar",
+    "reference_confident_fraction",
     "reference_statistics",
     "psnr",
     "save_statistics",

@@ -21,6 +21,15 @@ matters as much as which metric.
   (this is how FID is measured on MNIST in e.g. Lucic et al., 2018).
 - `"digits_logits"`: the same classifier's 10 logits, for the Inception
   Score on digits.
+- `"mnist"` / `"mnist_logits"`: the same architecture trained on the 4,000
+  train digits of `mnist_5k` (real MNIST, 28x28) by `python -m
+  tfgan_edu.metrics.train_digits_classifier --dataset mnist_5k`; its
+  accuracy on the 1,000 held-out test digits is
+  `mnist_classifier_info()["test_accuracy"]`. It reads 32x32 images: the
+  28x28 digits padded with 2 background pixels, as
+  `tge.data.load("mnist_5k", image_size=32)` gives them; 28x28 inputs are
+  padded the same way (so both sizes of a digit have the same features),
+  other sizes resized bilinearly.
 - Any `keras.Model` or Python callable from images to `(n, ...)` arrays.
 
 `get_extractor(spec)` turns any of these into one callable,
@@ -28,9 +37,11 @@ matters as much as which metric.
 `(n, H, W, C)` in [-1, 1] (the range of a `tanh` generator and of
 `tfgan_edu.data.load`).
 
-Precomputed `(mu, sigma)` of the digits features of the real train and test
-splits ship too (`reference_statistics`), so FID against real digits needs
-no pass over the data.
+Precomputed `(mu, sigma)` of the real train and test splits ship too, in
+the features of each dataset's own classifier (`reference_statistics(
+"digits" | "mnist_5k", split)`; the dataset is named by its loader key,
+the extractor by its classifier: `REFERENCE_EXTRACTORS`), so FID against
+real digits needs no pass over the data.
 
 Example:
 
@@ -76,10 +87,47 @@ DIGITS_CLASSIFIER_CONFIG: dict[str, Any] = dict(
 )
 """The `image_classifier` arguments of the shipped digits classifier."""
 
-REFERENCE_DATASETS: tuple[str, ...] = ("digits",)
+MNIST_WEIGHTS_FILE: str = "mnist_classifier.weights.h5"
+MNIST_INFO_FILE: str = "mnist_classifier.json"
+MNIST_IMAGE_SHAPE: tuple[int, int, int] = (32, 32, 1)
+"""The MNIST classifier reads 28x28 digits padded with 2 background pixels,
+as `tge.data.load("mnist_5k", image_size=32)` gives them."""
+MNIST_PADDING: int = 2
+MNIST_CLASSIFIER_CONFIG: dict[str, Any] = dict(
+    image_shape=MNIST_IMAGE_SHAPE,
+    num_classes=10,
+    base_filters=16,
+    feature_units=128,
+    dropout=0.3,
+    feature_activation="elu",
+    name="mnist_classifier",
+)
+"""The `image_classifier` arguments of the shipped MNIST classifier."""
+
+CLASSIFIER_CONFIGS: dict[str, dict[str, Any]] = {
+    "digits": DIGITS_CLASSIFIER_CONFIG,
+    "mnist": MNIST_CLASSIFIER_CONFIG,
+}
+"""The shipped classifiers, by extractor name: their `image_classifier` arguments."""
+
+CLASSIFIER_FILES: dict[str, tuple[str, str]] = {
+    "digits": (DIGITS_WEIGHTS_FILE, DIGITS_INFO_FILE),
+    "mnist": (MNIST_WEIGHTS_FILE, MNIST_INFO_FILE),
+}
+"""The shipped classifiers' `(weights, JSON record)` file names, by extractor name."""
+
+REFERENCE_EXTRACTORS: dict[str, str] = {"digits": "digits", "mnist_5k": "mnist"}
+"""For each dataset with shipped statistics, the extractor they were computed with."""
+REFERENCE_DATASETS: tuple[str, ...] = tuple(REFERENCE_EXTRACTORS)
 REFERENCE_SPLITS: tuple[str, ...] = ("train", "test")
 
-EXTRACTORS: tuple[str, ...] = ("digits", "digits_logits", "inception")
+EXTRACTORS: tuple[str, ...] = (
+    "digits",
+    "digits_logits",
+    "mnist",
+    "mnist_logits",
+    "inception",
+)
 """The extractor names `get_extractor` accepts."""
 
 INCEPTION_IMAGE_SIZE: int = 299
@@ -176,6 +224,67 @@ def _asset(name: str):
     return importlib.resources.files(ASSETS_PACKAGE) / ASSETS_DIR / name
 
 
+def _check_classifier_name(name: str) -> None:
+    if name not in CLASSIFIER_CONFIGS:
+        raise ValueError(
+            "Expected `name` to be one of "
+            f"{', '.join(map(repr, CLASSIFIER_CONFIGS))}. Received: name={name!r}"
+        )
+
+
+def shipped_classifier(name: str = "digits") -> keras.Model:
+    """Builds a classifier that ships with the package and loads its weights.
+
+    The architecture is `tfgan_edu.networks.image_classifier` with
+    `CLASSIFIER_CONFIGS[name]` (128 penultimate features); the weights were
+    trained on the dataset's train split by `python -m
+    tfgan_edu.metrics.train_digits_classifier --dataset digits|mnist_5k`.
+    Every call returns a new model, so training or editing it leaves the
+    extractors alone.
+
+    Args:
+        name: `"digits"` (scikit-learn's 8x8 digits, upsampled to 32x32) or
+            `"mnist"` (the `mnist_5k` digits, 28x28 padded to 32x32).
+            Defaults to `"digits"`.
+
+    Returns:
+        A `keras.Model` from `(n, 32, 32, 1)` images in [-1, 1] to
+        `(n, 10)` logits; its layer `"features"` gives the 128-d embedding.
+
+    Example:
+
+    >>> shipped_classifier("mnist").name
+    'mnist_classifier'
+    """
+    _check_classifier_name(name)
+    model = image_classifier(**CLASSIFIER_CONFIGS[name])
+    with importlib.resources.as_file(_asset(CLASSIFIER_FILES[name][0])) as path:
+        model.load_weights(path)
+    return model
+
+
+def shipped_classifier_info(name: str = "digits") -> dict[str, Any]:
+    """What the training script recorded about a shipped classifier.
+
+    Args:
+        name: `"digits"` or `"mnist"`. Defaults to `"digits"`.
+
+    Returns:
+        A dict with `"test_accuracy"` (float, accuracy on the held-out
+        split), `"train_accuracy"`, `"dataset"`, `"epochs"`, `"seed"`,
+        `"config"` (the `image_classifier` arguments) and
+        `"training_seconds"`.
+
+    Example:
+
+    >>> shipped_classifier_info("mnist")["test_accuracy"] >= 0.98
+    True
+    """
+    _check_classifier_name(name)
+    info = _asset(CLASSIFIER_FILES[name][1]).read_text(encoding="utf-8")
+    return json.loads(info)
+
+
 def digits_classifier() -> keras.Model:
     """Builds the digits classifier and loads the weights that ship with the package.
 
@@ -199,10 +308,7 @@ def digits_classifier() -> keras.Model:
     >>> bool(accuracy > 0.95)
     True
     """
-    model = image_classifier(**DIGITS_CLASSIFIER_CONFIG)
-    with importlib.resources.as_file(_asset(DIGITS_WEIGHTS_FILE)) as path:
-        model.load_weights(path)
-    return model
+    return shipped_classifier("digits")
 
 
 def digits_classifier_info() -> dict[str, Any]:
@@ -218,7 +324,49 @@ def digits_classifier_info() -> dict[str, Any]:
     >>> digits_classifier_info()["test_accuracy"] >= 0.97
     True
     """
-    return json.loads(_asset(DIGITS_INFO_FILE).read_text(encoding="utf-8"))
+    return shipped_classifier_info("digits")
+
+
+def mnist_classifier() -> keras.Model:
+    """Builds the MNIST classifier and loads the weights that ship with the package.
+
+    Trained on the 4,000 `mnist_5k` train digits (28x28 padded with 2
+    background pixels to 32x32, as `tge.data.load("mnist_5k",
+    image_size=32)` gives them) by `python -m
+    tfgan_edu.metrics.train_digits_classifier --dataset mnist_5k`; its
+    accuracy on the 1,000 held-out test digits is
+    `mnist_classifier_info()["test_accuracy"]`.
+
+    Returns:
+        A `keras.Model` from `(n, 32, 32, 1)` images in [-1, 1] to
+        `(n, 10)` logits; its layer `"features"` gives the 128-d embedding.
+
+    Example:
+
+    >>> import tfgan_edu as tge
+    >>> x, y = next(iter(tge.data.load("mnist_5k", batch_size=100, split="test",
+    ...                                with_labels=True, image_size=32,
+    ...                                shuffle=False)))
+    >>> logits = mnist_classifier().predict(x, verbose=0)
+    >>> bool(np.mean(np.argmax(logits, axis=1) == y) > 0.95)
+    True
+    """
+    return shipped_classifier("mnist")
+
+
+def mnist_classifier_info() -> dict[str, Any]:
+    """What the training script recorded about the shipped MNIST classifier.
+
+    Returns:
+        A dict as `shipped_classifier_info` returns it; `"test_accuracy"`
+        is measured on the 1,000 held-out `mnist_5k` test digits.
+
+    Example:
+
+    >>> mnist_classifier_info()["dataset"]
+    'mnist_5k'
+    """
+    return shipped_classifier_info("mnist")
 
 
 def assets_directory() -> Path:
@@ -240,42 +388,97 @@ def statistics_file(dataset: str, split: str) -> str:
 
     Example:
 
-    >>> statistics_file("digits", "test")
-    'digits_test_statistics.npz'
+    >>> statistics_file("mnist_5k", "test")
+    'mnist_5k_test_statistics.npz'
     """
     return f"{dataset}_{split}_statistics.npz"
 
 
-def reference_statistics(
-    dataset: str = "digits", split: str = "train"
-) -> tuple[np.ndarray, np.ndarray]:
-    """Mean and covariance of the real images' digits features, precomputed.
-
-    The training script computes them once from every image of the split
-    (`extractor="digits"`, float64, unbiased covariance) and ships them, so
-    the FID of generated digits against the real ones needs no pass over
-    the data.
-
-    Args:
-        dataset: `"digits"`, the dataset the shipped classifier knows.
-            Defaults to `"digits"`.
-        split: `"train"` (1,437 images) or `"test"` (360). Defaults to
-            `"train"`.
-
-    Returns:
-        `(mu, sigma)`: float64 arrays of shapes `(128,)` and `(128, 128)`.
+def check_reference_dataset(dataset: str) -> None:
+    """Raises a `ValueError` unless `dataset` is in `REFERENCE_DATASETS`.
 
     Example:
 
-    >>> mu, sigma = reference_statistics("digits", split="test")
-    >>> mu.shape, sigma.shape, sigma.dtype.name
-    ((128,), (128, 128), 'float64')
+    >>> check_reference_dataset("mnist")
+    Traceback (most recent call last):
+    ...
+    ValueError: Expected `dataset` to be one of 'digits', 'mnist_5k'. Received: dataset='mnist'
     """
     if dataset not in REFERENCE_DATASETS:
         raise ValueError(
             "Expected `dataset` to be one of "
             f"{', '.join(map(repr, REFERENCE_DATASETS))}. Received: dataset={dataset!r}"
         )
+
+
+def dataset_arrays(
+    dataset: str = "digits", split: str = "train"
+) -> tuple[np.ndarray, np.ndarray]:
+    """All images of a split as arrays, as the dataset's classifier reads them.
+
+    The images are those of `tge.data.load(dataset, split=split)`, in the
+    order it keeps them, at 32x32 (`mnist_5k`: 28x28 padded with 2
+    background pixels, `image_size=32`).
+
+    Args:
+        dataset: `"digits"` or `"mnist_5k"`. Defaults to `"digits"`.
+        split: `"train"`, `"test"` or `"all"`. Defaults to `"train"`.
+
+    Returns:
+        `(images, labels)`: float32 `(N, 32, 32, 1)` in [-1, 1] and int32
+        `(N,)`.
+
+    Example:
+
+    >>> x, y = dataset_arrays("mnist_5k", "test")
+    >>> x.shape, y.shape, np.bincount(y).tolist() == [100] * 10
+    ((1000, 32, 32, 1), (1000,), True)
+    """
+    check_reference_dataset(dataset)
+    data = data_images.load(
+        dataset,
+        batch_size=512,
+        with_labels=True,
+        split=split,
+        shuffle=False,
+        drop_remainder=False,
+        image_size=32,
+    )
+    parts = [(np.asarray(x), np.asarray(y)) for x, y in data]
+    return (
+        np.concatenate([x for x, _ in parts]),
+        np.concatenate([y for _, y in parts]).astype(np.int32),
+    )
+
+
+def reference_statistics(
+    dataset: str = "digits", split: str = "train"
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and covariance of the real images' classifier features, precomputed.
+
+    The training script computes them once from every image of the split
+    (float64, unbiased covariance) in the features of the dataset's own
+    shipped classifier (`REFERENCE_EXTRACTORS`: `"digits"` for `"digits"`,
+    `"mnist"` for `"mnist_5k"`) and ships them, so the FID of generated
+    digits against the real ones needs no pass over the data.
+
+    Args:
+        dataset: `"digits"` (statistics in `extractor="digits"` features)
+            or `"mnist_5k"` (in `extractor="mnist"` features). Defaults to
+            `"digits"`.
+        split: `"train"` or `"test"` (digits: 1,437 / 360 images;
+            mnist_5k: 4,000 / 1,000). Defaults to `"train"`.
+
+    Returns:
+        `(mu, sigma)`: float64 arrays of shapes `(128,)` and `(128, 128)`.
+
+    Example:
+
+    >>> mu, sigma = reference_statistics("mnist_5k", split="test")
+    >>> mu.shape, sigma.shape, sigma.dtype.name
+    ((128,), (128, 128), 'float64')
+    """
+    check_reference_dataset(dataset)
     if split not in REFERENCE_SPLITS:
         raise ValueError(
             f"Expected `split` to be one of {', '.join(map(repr, REFERENCE_SPLITS))}. "
@@ -285,40 +488,83 @@ def reference_statistics(
         return load_statistics(path)
 
 
-@functools.lru_cache(maxsize=2)
-def _digits_function(output: str) -> Callable[[tf.Tensor], tf.Tensor]:
-    """The shipped classifier's `"features"` or `"logits"` as a `tf.function`.
+@functools.lru_cache(maxsize=4)
+def _classifier_function(name: str, output: str) -> Callable[[tf.Tensor], tf.Tensor]:
+    """A shipped classifier's `"features"` or `"logits"` as a `tf.function`.
 
-    Built once per output; traced once for any batch size (3x faster than
-    calling the model eagerly on a 2-core CPU).
+    Built once per classifier and output; traced once for any batch size
+    (3x faster than calling the model eagerly on a 2-core CPU).
     """
-    classifier = digits_classifier()
+    classifier = shipped_classifier(name)
     model = feature_model(classifier) if output == "features" else classifier
+    shape = CLASSIFIER_CONFIGS[name]["image_shape"]
     return tf.function(
         lambda batch: model(batch, training=False),
-        input_signature=[tf.TensorSpec((None, *DIGITS_IMAGE_SHAPE), tf.float32)],
+        input_signature=[tf.TensorSpec((None, *shape), tf.float32)],
     )
+
+
+def _check_grayscale(images: np.ndarray) -> None:
+    if images.shape[-1] != 1:
+        raise ValueError(
+            "The digits and MNIST classifiers read grayscale images (n, H, W, 1). "
+            f"Received: images.shape={images.shape}"
+        )
 
 
 def _to_digits_shape(images: np.ndarray) -> np.ndarray:
     """Grayscale images resized bilinearly to 32x32 when they are another size."""
-    if images.shape[-1] != 1:
-        raise ValueError(
-            "The digits classifier reads grayscale images (n, H, W, 1). "
-            f"Received: images.shape={images.shape}"
-        )
     if images.shape[1:3] != DIGITS_IMAGE_SHAPE[:2]:
         images = tf.image.resize(images, DIGITS_IMAGE_SHAPE[:2], method="bilinear")
     return images
 
 
-def _digits_extractor(output: str, batch_size: int) -> FeatureExtractor:
-    function = _digits_function(output)
-    return FeatureExtractor(
-        lambda batch: function(_to_digits_shape(batch)),
-        "digits" if output == "features" else "digits_logits",
-        batch_size=batch_size,
-    )
+def to_mnist_shape(images: np.ndarray) -> np.ndarray:
+    """Grayscale digits as the MNIST classifier reads them: 32x32, padded.
+
+    28x28 digits (MNIST's own size) get 2 background pixels (-1) on each
+    side, exactly as `tge.data.load("mnist_5k", image_size=32)` pads them,
+    so a 28x28 digit and its padded 32x32 copy have the same features.
+    32x32 images pass unchanged (a generator's border pixels are seen,
+    and scored, as they are); other sizes are resized bilinearly to 32x32.
+
+    Args:
+        images: float32 array `(n, H, W, 1)` in [-1, 1].
+
+    Returns:
+        A float32 array `(n, 32, 32, 1)`.
+
+    Example:
+
+    >>> x = np.ones((1, 28, 28, 1), "float32")
+    >>> y = to_mnist_shape(x)
+    >>> y.shape, float(y[0, 0, 0, 0]), float(y[0, 2, 2, 0])
+    ((1, 32, 32, 1), -1.0, 1.0)
+    """
+    size = MNIST_IMAGE_SHAPE[0] - 2 * MNIST_PADDING
+    if images.shape[1:3] == (size, size):
+        pad = ((0, 0), (MNIST_PADDING, MNIST_PADDING), (MNIST_PADDING, MNIST_PADDING))
+        return np.pad(images, (*pad, (0, 0)), constant_values=-1.0)
+    if images.shape[1:3] != MNIST_IMAGE_SHAPE[:2]:
+        images = tf.image.resize(images, MNIST_IMAGE_SHAPE[:2], method="bilinear")
+        return np.asarray(images, dtype=np.float32)
+    return images
+
+
+_TO_SHAPE = {"digits": _to_digits_shape, "mnist": to_mnist_shape}
+
+
+def _classifier_extractor(spec: str, batch_size: int) -> FeatureExtractor:
+    """`get_extractor` for `"digits"`, `"digits_logits"`, `"mnist"`, `"mnist_logits"`."""
+    name, _, logits = spec.partition("_")
+    function = _classifier_function(name, "logits" if logits else "features")
+    to_shape = _TO_SHAPE[name]
+
+    def extract(batch: np.ndarray) -> tf.Tensor:
+        _check_grayscale(batch)
+        return function(to_shape(batch))
+
+    return FeatureExtractor(extract, spec, batch_size=batch_size)
 
 
 # --- Inception-v3 --------------------------------------------------------------
@@ -499,7 +745,10 @@ def get_extractor(
     Args:
         spec: `"digits"` (128-d penultimate features of the shipped digits
             classifier; other image sizes are resized to 32x32),
-            `"digits_logits"` (its 10 logits), `"inception"` (2,048-d
+            `"digits_logits"` (its 10 logits), `"mnist"` (128-d features
+            of the shipped MNIST classifier; 28x28 digits are padded to
+            32x32, see `to_mnist_shape`), `"mnist_logits"` (its 10
+            logits), `"inception"` (2,048-d
             Inception-v3 pool features), a `keras.Model` (called with
             `training=False`; extra output axes are flattened), a Python
             callable from a batch to an array, or a `FeatureExtractor`
@@ -545,9 +794,7 @@ def get_extractor(
                 "inception",
                 batch_size=batch_size,
             )
-        return _digits_extractor(
-            "features" if spec == "digits" else "logits", batch_size
-        )
+        return _classifier_extractor(spec, batch_size)
     if isinstance(spec, keras.Model):
         return FeatureExtractor(
             lambda batch: spec(batch, training=False),
