@@ -510,23 +510,26 @@ class FIDMonitor(_EpochMonitor):
     measured (from 1) are in `epochs`, the values in `values`.
 
     The real side is summarized once, at the first measurement: the mean
-    and covariance of its features. `"digits"` uses the precomputed
-    statistics of the digits train split that ship with the package.
+    and covariance of its features. `"digits"` and `"mnist_5k"` use the
+    precomputed statistics of that dataset's train split that ship with
+    the package (in the features of `extractor="digits"` and
+    `extractor="mnist"` respectively).
 
     FID is biased upwards at small `num_samples` (see chapter 4): compare
     numbers measured with the same `num_samples` only.
 
     Args:
         real: `"digits"` (the shipped statistics of the digits train
-            split, for `extractor="digits"`), precomputed statistics
-            `(mu, sigma)`, the path of an `.npz` file of them
+            split, for `extractor="digits"`), `"mnist_5k"` (those of the
+            `mnist_5k` train split, for `extractor="mnist"`), precomputed
+            statistics `(mu, sigma)`, the path of an `.npz` file of them
             (`tfgan_edu.metrics.save_statistics`), or real images: an array
             `(n, H, W, C)` in [-1, 1] or a finite `tf.data.Dataset` /
             iterable of batches. Defaults to `"digits"`.
         every_n_epochs: measure after every this many epochs. Defaults to
             1.
         num_samples: generated samples per measurement. Defaults to 1000.
-        extractor: the feature space: `"digits"`, `"inception"`, a
+        extractor: the feature space: `"digits"`, `"mnist"`, `"inception"`, a
             `keras.Model` or a callable (see
             `tfgan_edu.metrics.features.get_extractor`). Defaults to
             `"digits"`.
@@ -560,10 +563,11 @@ class FIDMonitor(_EpochMonitor):
             )
         self._real_statistics: tuple[np.ndarray, np.ndarray] | None = None
         if isinstance(real, str) and real in metric_features.REFERENCE_DATASETS:
-            if getattr(extractor, "name", extractor) != "digits":
+            own = metric_features.REFERENCE_EXTRACTORS[real]
+            if getattr(extractor, "name", extractor) != own:
                 raise ValueError(
-                    f"The shipped statistics of {real!r} are of the digits "
-                    "classifier's features; pass extractor='digits' with them, or "
+                    f"The shipped statistics of {real!r} are of the {own} "
+                    f"classifier's features; pass extractor={own!r} with them, or "
                     "real images for another extractor. "
                     f"Received: real={real!r}, extractor={extractor!r}"
                 )
