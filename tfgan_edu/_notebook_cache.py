@@ -81,6 +81,15 @@ def digest(source: str | os.PathLike) -> str:
     return hashlib.sha256(Path(source).read_bytes()).hexdigest()
 
 
+def _write_atomically(nb, target: Path) -> Path:
+    import nbformat
+
+    partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    nbformat.write(nb, partial)
+    os.replace(partial, target)  # readers never see a half-written file
+    return target
+
+
 def _check_mode(mode: str) -> None:
     if mode not in MODES:
         raise ValueError(
@@ -111,11 +120,7 @@ def store(nb, source: str | os.PathLike, folder: str | os.PathLike, mode: str) -
         "mode": mode,
         "format": _FORMAT,
     }
-    target = folder / Path(source).name
-    partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    nbformat.write(nb, partial)
-    os.replace(partial, target)  # readers never see a half-written file
-    return target
+    return _write_atomically(nb, folder / Path(source).name)
 
 
 def load(source: str | os.PathLike, folder: str | os.PathLike, mode: str = "smoke"):
@@ -314,7 +319,6 @@ def record_full_run(
     Returns:
         The path written: `folder/<source name>`.
     """
-    import nbformat
 
     if not wall_time_s > 0:
         raise ValueError(
@@ -338,11 +342,7 @@ def record_full_run(
     }
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / Path(source).name
-    partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    nbformat.write(nb, partial)
-    os.replace(partial, target)
-    return target
+    return _write_atomically(nb, folder / Path(source).name)
 
 
 def full_run_status(source: str | os.PathLike, folder: str | os.PathLike) -> str:
