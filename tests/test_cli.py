@@ -52,6 +52,12 @@ def test_train_a_recipe(tmp_path, capsys):
     assert "gp" in history  # the recipe's gradient penalty was on
 
 
+def test_train_accepts_mnist_5k():
+    # The full `train --data mnist_5k` path runs in test_demo_in_smoke_mode.
+    args = cli._parser().parse_args(["train", "--data", "mnist_5k"])
+    assert args.data == "mnist_5k"
+
+
 def test_bad_arguments_exit_with_usage(capsys):
     with pytest.raises(SystemExit) as exc:
         cli.main(["train", "--loss", "vanilla"])
@@ -73,7 +79,10 @@ def test_demo_in_smoke_mode(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "ring mode coverage:" in result.stdout
-    for data in ("ring", "digits"):
+    assert "MNIST digits: FID" in result.stdout
+    metrics = json.loads((out / "mnist_5k" / "metrics.json").read_text())
+    assert set(metrics) >= {"fid", "fid_real_floor", "confident_fraction"}
+    for data in ("ring", "mnist_5k"):
         assert (out / data / "samples.png").exists()
         assert (out / data / "model.keras").exists()
         assert list((out / data / "samples").glob("samples_epoch_*.png"))

@@ -5,9 +5,12 @@ import json
 import keras
 import numpy as np
 import pytest
+import scipy.linalg
+import scipy.special
 
 import tfgan_edu as tge
 from tfgan_edu import experiments
+from tfgan_edu.experiments import training
 
 
 def test_default_gan_for_vectors_and_images():
@@ -67,13 +70,95 @@ def test_train_writes_a_complete_report(tmp_path):
     loaded.fit(tge.data.load("ring", batch_size=256, n=512), epochs=1, verbose=0)
 
 
-def test_digits_metric_has_a_real_floor():
-    gan = experiments.default_gan("digits", seed=0)
-    scores = experiments.evaluate_samples(gan, "digits", n=200)
-    # An untrained generator is far from the real digits; two real splits
-    # are close.
-    floor = scores["frechet_distance_pixels_8x8_real_floor"]
-    assert 0 < floor < scores["frechet_distance_pixels_8x8"]
+def test_default_gan_for_mnist_5k():
+    gan = experiments.default_gan("mnist_5k", seed=0)
+    settings = tge.recipes.defaults_for("mnist_5k")
+    assert gan.data_shape == (28, 28, 1) and gan.latent_dim == settings.latent_dim
+    assert gan.ema_decay == settings.ema_decay
+
+
+def _softmax_scores(logits):
+    """Confident fraction and histogram from logits, in SciPy float64."""
+    probabilities = scipy.special.softmax(np.asarray(logits, "float64"), axis=1)
+    counts = np.bincount(probabilities.argmax(axis=1), minlength=10)
+    return (probabilities.max(axis=1) >= 0.9).mean(), counts / len(logits)
+
+
+def _scipy_frechet(features, mu, sigma):
+    """FID of `features` against `(mu, sigma)` with scipy.linalg.sqrtm."""
+    features = np.asarray(features, "float64")
+    mu_f, sigma_f = features.mean(0), np.cov(features, rowvar=False)
+    root = scipy.linalg.sqrtm(sigma_f @ sigma).real
+    return float(np.sum((mu_f - mu) ** 2) + np.trace(sigma_f + sigma - 2 * root))
+
+
+@pytest.mark.parametrize(
+    "data, extractor", [("mnist_5k", "mnist"), ("digits", "digits")]
+)
+def test_classifier_scores_match_scipy(data, extractor):
+    gan = experiments.default_gan(data, seed=0)
+    fake = gan.generate(300, seed=0)  # an untrained generator
+    scores = training.classifier_scores(fake, data)
+    test_mu, test_sigma = tge.metrics.reference_statistics(data, "test")
+    features = tge.metrics.get_extractor(extractor)(fake)
+    assert scores["fid"] == pytest.approx(
+        _scipy_frechet(features, test_mu, test_sigma), rel=1e-6
+    )
+    confident, histogram = _softmax_scores(
+        tge.metrics.get_extractor(f"{extractor}_logits")(fake)
+    )
+    assert scores["confident_fraction"] == pytest.approx(confident)
+    np.testing.assert_allclose(scores["class_histogram"], histogram)
+    assert scores["min_class_fraction"] == pytest.approx(histogram.min())
+    # The real held-out digits, scored the same way.
+    real = training._all_images(data, "test")
+    real_confident, _ = _softmax_scores(
+        tge.metrics.get_extractor(f"{extractor}_logits")(real)
+    )
+    assert scores["real_confident_fraction"] == pytest.approx(real_confident)
+    assert scores["relative_confidence"] == pytest.approx(confident / real_confident)
+    # An untrained generator's smudges are far from the bar.
+    assert scores["passed_quality_bar"] is False
+    # The floor: the real training split against the held-out one, from
+    # the shipped statistics; an untrained generator is far above it.
+    train_mu, train_sigma = tge.metrics.reference_statistics(data, "train")
+    train_features = tge.metrics.get_extractor(extractor)(
+        training._all_images(data, "train")
+    )
+    assert scores["fid_real_floor"] == pytest.approx(
+        _scipy_frechet(train_features, test_mu, test_sigma), rel=1e-4
+    )
+    assert 0 < scores["fid_real_floor"] < scores["fid"]
+
+
+def test_classifier_scores_bad_data():
+    with pytest.raises(ValueError, match="Received: data='ring'"):
+        training.classifier_scores(np.zeros((4, 28, 28, 1), "float32"), "ring")
+
+
+def test_train_on_mnist_5k_writes_the_classifier_metrics(tmp_path):
+    # The demo's smoke mode: one epoch on a few digits.
+    result = experiments.train(
+        "mnist_5k", epochs=1, n=256, out_dir=tmp_path, sample_every=1, verbose=0
+    )
+    for key in ("model", "history", "metrics", "losses", "samples"):
+        assert result.paths[key].exists(), key
+    assert [p.name for p in result.paths["sample_grids"]] == ["samples_epoch_001.png"]
+    # n=256 digits at batch 64: 4 steps in the one epoch.
+    assert result.gan.g_optimizer.iterations.numpy() == 4
+    saved = json.loads(result.paths["metrics"].read_text())
+    assert set(saved) >= {
+        "fid",
+        "fid_real_floor",
+        "confident_fraction",
+        "real_confident_fraction",
+        "class_histogram",
+        "min_class_fraction",
+        "passed_quality_bar",
+        "train_seconds",
+    }
+    assert len(saved["class_histogram"]) == 10
+    assert sum(saved["class_histogram"]) == pytest.approx(1.0)
 
 
 @pytest.mark.slow
