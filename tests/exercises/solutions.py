@@ -157,3 +157,49 @@ def pix2pix_generator_loss(fake_logits, fake, target, l1_weight=100.0):
         )
     )
     return adversarial + l1_weight * tf.reduce_mean(tf.abs(target - fake))
+
+
+def transposed_conv_output_size(size, kernel, stride, padding):
+    # Keras' own layer says it: build a Conv2DTranspose and read its output shape.
+    layer = keras.layers.Conv2DTranspose(1, kernel, strides=stride, padding=padding)
+    return int(layer.compute_output_shape((1, size, size, 1))[1])
+
+
+def dcgan_generator_block(x, kernel, gamma, beta):
+    batch, height, width, _ = x.shape
+    shape = (batch, 2 * height, 2 * width, kernel.shape[2])
+    u = tf.nn.conv2d_transpose(x, kernel, output_shape=shape, strides=2, padding="SAME")
+    mean, var = tf.nn.moments(u, axes=[0, 1, 2])
+    return tf.nn.relu(tf.nn.batch_normalization(u, mean, var, beta, gamma, 1e-3))
+
+
+def dcgan_discriminator_block(x, kernel, bias):
+    u = tf.nn.conv2d(x, kernel, strides=2, padding="SAME") + bias
+    return tf.nn.leaky_relu(u, alpha=0.2)
+
+
+def conditional_generator_input(z, labels, num_classes):
+    return tf.concat([z, tf.one_hot(labels, num_classes, dtype=tf.float32)], axis=1)
+
+
+def acgan_class_loss(class_logits, labels):
+    return tf.reduce_mean(
+        tf.nn.sparse_softmax_cross_entropy_with_logits(
+            labels=labels, logits=class_logits
+        )
+    )
+
+
+QUESTION_ANSWERS = {  # the concept questions, worked out by hand
+    "value_at_equilibrium": -1.3862944,  # 2 log(1/2) = -log 4
+    "optimal_d_at_equilibrium": 0.5,
+    "transposed_conv_same_output": 14,
+    "transposed_conv_valid_output": 16,  # (7 - 1) 2 + 4
+    "acgan_uniform_class_loss": 2.3025851,  # log 10
+    "projection_embedding_parameters": 1280,
+    "fid_mean_shift": 9.0,  # 1 + 4 + 4
+    "inception_score_perfect": 10.0,
+    "kl_unit_shift": 0.5,
+    "gp_linear_critic": 40.0,  # 10 (3 - 1)^2
+    "pix2pix_l1_term": 2.0,
+}

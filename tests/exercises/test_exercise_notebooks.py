@@ -57,6 +57,14 @@ def test_notebook_is_stored_clean_with_one_stub_and_check_per_exercise(path):
             assert cell.outputs == [] and cell.execution_count is None
 
 
+def _questions(nb):
+    return [
+        c.metadata["tfgan_edu"]["question"]
+        for c in nb.cells
+        if "question" in c.metadata.get("tfgan_edu", {})
+    ]
+
+
 def with_solutions(nb):
     """A copy of `nb` whose stub cells hold the model solutions' source."""
     nb = nbformat.from_dict(nb)
@@ -64,6 +72,12 @@ def with_solutions(nb):
         name = cell.metadata.get("tfgan_edu", {}).get("exercise")
         if name:
             cell.source = inspect.getsource(getattr(solutions, name))
+        question = cell.metadata.get("tfgan_edu", {}).get("question")
+        if question:
+            answer = solutions.QUESTION_ANSWERS[question]
+            cell.source = cell.source.replace(
+                f"{question} = None", f"{question} = {answer!r}"
+            )
     # The solutions use the same imports as the stubs (see SETUP).
     return nb
 
@@ -119,9 +133,17 @@ def test_handed_out_notebook_runs_and_every_check_fails(kernel, path):
             assert _stdout(cell).startswith(f"✗ {name}: not implemented yet"), _stdout(
                 cell
             )
+    questions = _questions(nb)
+    for cell in cells:
+        name = cell.metadata.get("tfgan_edu", {}).get("question")
+        if name:
+            assert _stdout(cell).startswith(f"✗ {name}: expected a number"), _stdout(
+                cell
+            )
+    n = len(names) + len(questions)
     assert (
         _stdout(cells[-1]).splitlines()[-1]
-        == f"Score: 0 of {len(names)} exercises pass."
+        == f"Score: 0 of {n} points (0 of {n} exercises pass)."
     )
 
 
@@ -135,7 +157,10 @@ def test_notebook_with_solutions_passes_every_check(kernel, path):
         name = cell.metadata.get("tfgan_edu", {}).get("check")
         if name:
             assert _stdout(cell).startswith(f"✓ {name} passed"), _stdout(cell)
+        if cell.metadata.get("tfgan_edu", {}).get("question"):
+            assert " is right." in _stdout(cell), _stdout(cell)
+    n = len(names) + len(_questions(nb))
     assert _stdout(cells[-1]).splitlines()[-1] == (
-        f"Score: {len(names)} of {len(names)} exercises pass."
+        f"Score: {n} of {n} points ({n} of {n} exercises pass)."
     )
     assert set(names) <= set(tge.exercises.names())

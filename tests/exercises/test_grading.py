@@ -67,7 +67,8 @@ def test_a_misbehaving_notebook_gets_a_score_not_a_crash(tmp_path):
     ] == [True] * 3
     assert not by_name["spectral_normalize"]["passed"]
     assert "Frobenius" in by_name["spectral_normalize"]["message"]
-    assert (report["score"], report["max_score"]) == (3, 4)
+    # 3 exercises pass; spectral_normalize and the unanswered question score 0
+    assert (report["score"], report["max_score"]) == (3, 5)
     errors = [e["error"].split(":")[0] for e in report["errors"]]
     assert errors == [
         "PermissionError",
@@ -98,14 +99,21 @@ def test_cli_grades_a_correct_notebook_full_marks(tmp_path, capsys):
             for n in make_notebook(1).metadata["tfgan_edu"]["exercises"]
         },
     )
+    for cell in nb.cells:
+        question = cell.metadata.get("tfgan_edu", {}).get("question")
+        if question:
+            answer = solutions.QUESTION_ANSWERS[question]
+            cell.source = cell.source.replace("= None", f"= {answer!r}")
     path = tmp_path / "ch1.ipynb"
     nbformat.write(nb, path)
     out = tmp_path / "reports" / "ch1.json"
+    results = tmp_path / "autograder" / "results" / "results.json"
 
-    assert cli.main(["grade", str(path), "--out", str(out), "--timeout", "300"]) == 0
+    argv = ["grade", str(path), "--out", str(out), "--timeout", "300"]
+    assert cli.main([*argv, "--gradescope", str(results)]) == 0
 
     report = json.loads(out.read_text())
-    assert (report["score"], report["max_score"]) == (4, 4)
+    assert (report["score"], report["max_score"]) == (6, 6)
     assert (
         report["errors"] == [] and report["blocked"] == [] and not report["timed_out"]
     )
@@ -114,16 +122,24 @@ def test_cli_grades_a_correct_notebook_full_marks(tmp_path, capsys):
         "non_saturating_generator_loss",
         "optimal_discriminator",
         "train_step",
+        "value_at_equilibrium",
+        "optimal_d_at_equilibrium",
     ]
     assert all(e["score"] == e["max_score"] == 1 for e in report["exercises"])
-    assert "Score: 4 of 4" in capsys.readouterr().err
+    assert "Score: 6 of 6" in capsys.readouterr().err
+    gradescope = json.loads(results.read_text())
+    assert gradescope["score"] == 6.0 and gradescope["max_score"] == 6.0
+    assert [t["name"] for t in gradescope["tests"]] == [
+        e["name"] for e in report["exercises"]
+    ]
+    assert {t["status"] for t in gradescope["tests"]} == {"passed"}
 
 
 def test_an_unreadable_notebook_scores_zero(tmp_path):
     path = tmp_path / "broken.ipynb"
     path.write_text("{not json")
     report = grading.grade_notebook(path, chapter=5)
-    assert (report["score"], report["max_score"]) == (0, 2)
+    assert (report["score"], report["max_score"]) == (0, 3)  # 2 exercises, 1 question
     assert report["error"].startswith("cannot read the notebook")
     assert all(
         not e["passed"] and "not graded" in e["message"] for e in report["exercises"]
@@ -161,3 +177,90 @@ def test_cli_lists_and_writes_exercise_notebooks(tmp_path, capsys):
     assert [p.name for p in Path(tmp_path).iterdir()] == [
         "02_dcgan_images_exercises.ipynb"
     ]
+
+
+GRADESCOPE_FIELDS = {
+    "score",
+    "max_score",
+    "execution_time",
+    "output",
+    "visibility",
+    "tests",
+}
+GRADESCOPE_TEST_FIELDS = {
+    "name",
+    "score",
+    "max_score",
+    "status",
+    "output",
+    "visibility",
+}
+
+
+def test_gradescope_results_have_the_documented_fields_and_partial_credit(tmp_path):
+    report = {
+        "notebook": "x.ipynb",
+        "chapter": 1,
+        "score": 1.3333,
+        "max_score": 2,
+        "seconds": 12.6,
+        "errors": [{"cell": 3, "source": "1 / 0", "error": "ZeroDivisionError: x"}],
+        "timed_out": True,
+        "blocked": ["open: /etc/passwd"],
+        "exercises": [
+            {
+                "name": "a",
+                "passed": True,
+                "score": 1,
+                "max_score": 1,
+                "message": "✓ a passed",
+                "cases": [],
+            },
+            {
+                "name": "b",
+                "passed": False,
+                "score": 0.3333,
+                "max_score": 1,
+                "message": "✗ b: differs",
+                "cases": [
+                    {"description": "one", "passed": True, "message": "passed"},
+                    {"description": "two", "passed": False, "message": "✗"},
+                    {"description": "three", "passed": False, "message": "✗"},
+                ],
+            },
+        ],
+    }
+    out = grading.write_gradescope(
+        report, tmp_path / "results" / "results.json", "hidden"
+    )
+    data = json.loads(out.read_text())
+    assert set(data) == GRADESCOPE_FIELDS
+    assert (data["score"], data["max_score"], data["execution_time"]) == (
+        1.3333,
+        2.0,
+        13,
+    )
+    assert data["visibility"] == "hidden"
+    assert all(set(t) == GRADESCOPE_TEST_FIELDS for t in data["tests"])
+    assert [(t["status"], t["score"]) for t in data["tests"]] == [
+        ("passed", 1.0),
+        ("failed", 0.3333),
+    ]
+    assert "✓ case 1: one" in data["tests"][1]["output"]
+    assert "✗ case 3: three" in data["tests"][1]["output"]
+    for phrase in ("1 / 0", "time limit", "/etc/passwd"):
+        assert phrase in data["output"]
+    with pytest.raises(ValueError, match="Received: visibility='secret'"):
+        grading.gradescope_results(report, "secret")
+
+
+def test_cli_writes_gradescope_results_even_for_an_unreadable_notebook(tmp_path):
+    path = tmp_path / "broken.ipynb"
+    path.write_text("{not json")
+    results = tmp_path / "results.json"
+    argv = ["grade", str(path), "--chapter", "3", "--out", str(tmp_path / "r.json")]
+    assert cli.main([*argv, "--gradescope", str(results)]) == 0
+    data = json.loads(results.read_text())
+    assert data["score"] == 0.0 and data["max_score"] == 5.0  # 3 exercises, 2 questions
+    assert "cannot read the notebook" in data["output"]
+    assert all(t["status"] == "failed" for t in data["tests"])

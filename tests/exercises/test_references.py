@@ -4,11 +4,12 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+import tfgan_edu_solutions
 from scipy import integrate, special, stats
 
 import tfgan_edu as tge
 
-ref = tge.exercises.reference
+ref = tfgan_edu_solutions.reference
 
 
 def _np(x):

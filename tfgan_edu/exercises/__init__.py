@@ -1,11 +1,16 @@
 """Graded exercises for courses: students write a function, `check` grades it.
 
 Each exercise is a function to write (a loss, a penalty, a metric, one
-training step), with a reference implementation and fixed inputs.
-`check(name, fn)` runs the student's function and the reference on fresh
-copies of the same inputs and compares what comes back: values, shapes and
-dtypes, gradients where the function is differentiated in training, and the
-weights a training step leaves behind. It prints a pass line, or the first
+training step) with fixed inputs. `check(name, fn)` runs the student's
+function on fresh copies of the inputs and compares what comes back with
+what the reference solution returned, stored in `expected/` (the
+references themselves live in the instructor package,
+`instructor/tfgan_edu_solutions`, not here): values, shapes and dtypes,
+gradients where the function is differentiated in training, and the
+weights a training step leaves behind. Each case scores on its own
+(partial credit, `CheckResult.score`); a function that calls the library's
+own solution (`tge.losses.*`, `tge.penalties.*`, ...) is refused.
+Concept questions take a number: `check("fid_mean_shift", 9.0)`. It prints a pass line, or the first
 difference with the expected and received values and a hint (naming the
 mistake when it is a known one, such as the saturating loss in place of the
 non-saturating one), and returns a `CheckResult`. A function that raises,
@@ -41,22 +46,27 @@ import builtins
 from tfgan_edu.exercises import grading, notebook
 from tfgan_edu.exercises._core import (
     Case,
+    CaseResult,
     CheckResult,
     Difference,
     Exercise,
     Mistake,
+    Question,
     check_exercise,
+    check_question,
 )
-from tfgan_edu.exercises._registry import CHAPTERS, EXERCISES
+from tfgan_edu.exercises._registry import CHAPTERS, EXERCISES, QUESTIONS
 
 __all__ = [
     "CHAPTERS",
     "Case",
+    "CaseResult",
     "CheckResult",
     "Difference",
     "Exercise",
     "ExerciseTable",
     "Mistake",
+    "Question",
     "check",
     "check_all",
     "get",
@@ -64,7 +74,7 @@ __all__ = [
     "list",
     "names",
     "notebook",
-    "reference",
+    "questions",
 ]
 
 
@@ -112,21 +122,25 @@ def names(chapter: int | None = None) -> builtins.list[str]:
     return [e.name for e in EXERCISES.values() if chapter in (None, e.chapter)]
 
 
-def reference(name: str):
-    """The reference solution of an exercise (for instructors).
+def questions(chapter: int | None = None) -> builtins.list[Question]:
+    """The numeric concept questions, optionally of one chapter.
 
     Args:
-        name: the exercise's name.
+        chapter: a chapter number, or `None` (default) for all chapters.
 
     Returns:
-        The reference function.
+        A list of `Question`s; answer one with `check(question.name, value)`.
 
     Example:
 
-    >>> float(reference("non_saturating_generator_loss")([0.0]))  # log 2
-    0.693...
+    >>> [q.name for q in questions(chapter=4)]
+    ['fid_mean_shift', 'inception_score_perfect']
     """
-    return get(name).reference
+    if chapter is not None and chapter not in CHAPTERS:
+        raise ValueError(
+            f"Expected a chapter number in {sorted(CHAPTERS)}. Received: chapter={chapter!r}"
+        )
+    return [q for q in QUESTIONS.values() if chapter in (None, q.chapter)]
 
 
 class ExerciseTable(tuple):
@@ -178,7 +192,7 @@ def list(chapter: int | None = None) -> ExerciseTable:  # noqa: A001 - the API n
 def check(
     name: str, fn, *, verbose: bool = True, timeout: float | None = 60.0
 ) -> CheckResult:
-    """Checks a student's function against the exercise's reference.
+    """Checks a student's function (or a question's number) against the reference.
 
     Runs `fn` and the reference on the exercise's fixed inputs and compares
     values, shapes, dtypes and, where relevant, gradients (or the weights a
@@ -188,14 +202,16 @@ def check(
     `timeout` gives a failed result: nothing is raised.
 
     Args:
-        name: the exercise's name, e.g. `"gradient_penalty"` (see `list()`).
-        fn: the student's function.
+        name: the exercise's name, e.g. `"gradient_penalty"` (see `list()`),
+            or a concept question's (see `questions()`).
+        fn: the student's function, or the number answering a question.
         verbose: print the message. Defaults to `True`.
         timeout: seconds each call of `fn` may take, `None` for no limit.
             Defaults to 60 (enforced in the main thread on Unix).
 
     Returns:
-        A `CheckResult` with `passed` (bool) and `message` (str).
+        A `CheckResult` with `passed` (bool), `message` (str), `score` (the
+        fraction of cases passed) and `cases` (one `CaseResult` each).
 
     Example:
 
@@ -207,7 +223,10 @@ def check(
       Replace `raise NotImplementedError` with your code, run the cell, then run this check again.
     False
     """
-    result = check_exercise(get(name), fn, timeout=timeout)
+    if name in QUESTIONS:
+        result = check_question(QUESTIONS[name], fn)
+    else:
+        result = check_exercise(get(name), fn, timeout=timeout)
     if verbose:
         print(result.message)
     return result
@@ -225,13 +244,14 @@ def check_all(
 
     The last cell of an exercise notebook calls it with `globals()`; the
     grader (`tfgan-edu grade`) calls it the same way. An exercise whose
-    function is missing from `namespace` fails.
+    function is missing from `namespace` fails. Each exercise is worth one
+    point, split evenly over its cases (partial credit).
 
     Args:
         namespace: where the student's functions live, e.g. `globals()`.
         chapter: check the exercises of this chapter. Defaults to `None`.
-        exercises: or check these exercises, by name (default: those of
-            `chapter`, or all).
+        exercises: or check these exercises (and concept questions), by
+            name (default: the exercises and questions of `chapter`, or all).
         verbose: print one line per exercise and the score. Defaults to `True`.
         timeout: seconds each call of a student's function may take.
             Defaults to 60.
@@ -243,17 +263,24 @@ def check_all(
 
     >>> def slerp(z0, z1, t):
     ...     raise NotImplementedError
-    >>> results = check_all({"slerp": slerp}, chapter=2)
+    >>> results = check_all({"slerp": slerp}, exercises=["slerp"])
     ✗ slerp: not implemented yet: the function raises NotImplementedError.
-    Score: 0 of 1 exercises pass.
+    Score: 0 of 1 points (0 of 1 exercises pass).
     """
     if exercises is None:
-        exercises = names(chapter)
+        exercises = names(chapter) + [q.name for q in questions(chapter)]
     for name in exercises:
-        get(name)  # unknown names are the caller's error, raised before any work
+        if name not in QUESTIONS:
+            get(name)  # unknown names are the caller's error, raised before any work
     results = []
     for name in exercises:
-        if name not in namespace:
+        if name in QUESTIONS and name not in namespace:
+            result = CheckResult(
+                name,
+                False,
+                f"✗ {name}: not answered. Set `{name} = <your number>` and run the cell.",
+            )
+        elif name not in namespace:
             result = CheckResult(
                 name,
                 False,
@@ -267,5 +294,9 @@ def check_all(
             print(result.message.splitlines()[0])
     if verbose:
         passed = sum(r.passed for r in results)
-        print(f"Score: {passed} of {len(results)} exercises pass.")
+        points = sum(r.score for r in results)
+        print(
+            f"Score: {points:.3g} of {len(results)} points "
+            f"({passed} of {len(results)} exercises pass)."
+        )
     return results

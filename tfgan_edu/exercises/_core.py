@@ -1,13 +1,18 @@
 """The machinery of the graded exercises: `Exercise`, `check` and its report.
 
-An `Exercise` holds a reference implementation and a few `Case`s, each a
-factory of fixed inputs. `check_exercise` runs the reference and the
-student's function on fresh copies of every case's inputs, observes what
-they return (and, where it matters, gradients or the weights a training
-step leaves behind), and reports the first observation that differs, with
-the expected and received values and a hint. Known mistakes are recognised:
-when the student's observation equals the one of a listed `Mistake`, the
-message names that mistake.
+An `Exercise` holds a task, a stub and a few `Case`s, each a factory of
+fixed inputs; its reference solution is not part of this package (it lives
+in the instructor package, `instructor/tfgan_edu_solutions`), only what the
+reference returns on every case, stored in `expected/<name>.npz`.
+`check_exercise` runs the student's function on fresh copies of every
+case's inputs, observes what it returns (and, where it matters, gradients
+or the weights a training step leaves behind), compares with the stored
+observations, and reports the first observation that differs, with the
+expected and received values and a hint. Each case scores on its own
+(partial credit). Known mistakes are recognised: when the student's
+observation equals the stored one of a listed `Mistake`, the message names
+that mistake. A function that calls the library's own solution of the
+exercise is refused (see `_guard`).
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from typing import Any
 
 import numpy as np
 import tensorflow as tf
+
+from tfgan_edu.exercises import _expected, _guard
 
 # Used to tell a student's frame from the checker's in a traceback.
 _PACKAGE_DIR = __file__.rsplit("/", 1)[0]
@@ -53,13 +60,14 @@ class Mistake:
     """A known wrong answer, recognised in a failed check.
 
     Args:
-        implementation: a function with the exercise's signature that makes
-            the mistake.
+        name: the name of the wrong implementation in the instructor
+            package; what it returns on each case is stored with the
+            exercise's expectations (`mistake:<name>:case<i>`).
         hint: what is wrong and how to fix it, shown when the student's
-            function behaves exactly like `implementation`.
+            function behaves exactly like that implementation.
     """
 
-    implementation: Callable
+    name: str
     hint: str
 
 
@@ -92,19 +100,47 @@ class Difference:
 
 
 @dataclasses.dataclass(frozen=True)
+class CaseResult:
+    """The outcome of one case of a check.
+
+    Args:
+        description: the case's inputs, in words.
+        passed: whether the function matched the reference on this case.
+        message: `"passed"`, or the first difference on this case.
+    """
+
+    description: str
+    passed: bool
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The case as a JSON-serializable dict."""
+        return dataclasses.asdict(self)
+
+
+@dataclasses.dataclass(frozen=True)
 class CheckResult:
     """The outcome of `tfgan_edu.exercises.check`.
 
     Args:
-        name: the exercise's name.
+        name: the exercise's (or question's) name.
         passed: whether the function matched the reference on every case.
         message: the printed report: a pass line, or the first difference
             with expected and received values and a hint.
+        score: the partial credit, in [0, 1]: the fraction of cases passed
+            (0 for a refused submission). Defaults to 1 if `passed`, else 0.
+        cases: one `CaseResult` per case. Defaults to `()`.
     """
 
     name: str
     passed: bool
     message: str
+    score: float | None = None
+    cases: tuple[CaseResult, ...] = ()
+
+    def __post_init__(self):
+        if self.score is None:
+            object.__setattr__(self, "score", float(self.passed))
 
     def __bool__(self) -> bool:
         return self.passed
@@ -116,13 +152,20 @@ class CheckResult:
         return f"CheckResult(name={self.name!r}, passed={self.passed})"
 
     def to_dict(self) -> dict[str, Any]:
-        """The result as a JSON-serializable dict (`name`, `passed`, `message`)."""
-        return {"name": self.name, "passed": self.passed, "message": self.message}
+        """The result as a JSON-serializable dict (`name`, `passed`, `message`,
+        `score`, `cases`)."""
+        return {
+            "name": self.name,
+            "passed": self.passed,
+            "message": self.message,
+            "score": self.score,
+            "cases": [case.to_dict() for case in self.cases],
+        }
 
 
 @dataclasses.dataclass(frozen=True)
 class Exercise:
-    """A graded exercise: a task, a stub, a reference and its test cases.
+    """A graded exercise: a task, a stub and its test cases.
 
     Args:
         name: the function's name, also the exercise's name.
@@ -132,16 +175,16 @@ class Exercise:
         task: the task in Markdown (with the maths), the notebook's text.
         stub: the source of the stub the student completes; it raises
             `NotImplementedError`.
-        reference: the reference implementation.
         cases: the fixed inputs the student's function is compared on.
         hint: the general hint shown with any failure.
         mistakes: known wrong answers, each with its own hint.
+        solutions: the library's own implementations of the exercise, as
+            `"module:qualname"`; a submission that calls one is refused.
         observe: `observe(fn, inputs, case) -> [(what, value), ...]`: what to
             compare. Defaults to the returned value and the gradients of
             `case.grad_wrt`.
         verify: for a stochastic exercise, `verify(fn) -> Difference | None`
-            replaces the comparison with the reference (which `verify` may
-            use itself).
+            replaces the comparison with stored observations.
         rtol: relative tolerance of value comparisons. Defaults to 1e-5.
         atol: absolute tolerance. Defaults to 1e-6.
     """
@@ -152,10 +195,10 @@ class Exercise:
     summary: str
     task: str
     stub: str
-    reference: Callable
     cases: Sequence[Case]
     hint: str
     mistakes: Sequence[Mistake] = ()
+    solutions: Sequence[str] = ()
     observe: Callable | None = None
     verify: Callable | None = None
     rtol: float = 1e-5
@@ -521,19 +564,21 @@ def _element(value, path):
 
 
 def _known_mistake(
-    exercise: Exercise, case: Case, received, index: int, path: tuple
+    exercise: Exercise, case_index: int, received, index: int, path: tuple
 ) -> Mistake | None:
     """The listed mistake that makes the student's difference, if any.
 
     The student's function first differs from the reference in observation
     `index`, at `path` inside it (an element of a returned tuple); a mistake
-    matches when its own observation agrees with the student's there.
+    matches when its stored observation agrees with the student's there.
     """
-    observe = exercise.observe or observe_call
+    stored = _expected.load(exercise.name)
     what, value = received[index]
     for mistake in exercise.mistakes:
+        wrong = stored.get(f"mistake:{mistake.name}:case{case_index}")
+        if wrong is None:  # the mistake raised on this case: it cannot match
+            continue
         try:
-            wrong = observe(mistake.implementation, case.make(), case)
             same = compare(
                 what,
                 _element(wrong[index][1], path),
@@ -541,15 +586,34 @@ def _known_mistake(
                 exercise.rtol,
                 exercise.atol,
             )
-        except Exception:  # noqa: BLE001 - a mistake that crashes cannot match
+        except Exception:  # noqa: BLE001 - another structure cannot match
             continue
         if same is None:
             return mistake
     return None
 
 
+def _refused(exercise: Exercise, calls: list[str], how: str) -> CheckResult:
+    names = ", ".join(f"`{c}`" for c in calls)
+    message = (
+        f"✗ {exercise.name}: refused (score 0): your function {how} {names}, "
+        "the library's own solution of this exercise.\n"
+        "  Write the computation yourself; the library's functions are what "
+        "you are re-deriving here."
+    )
+    cases = tuple(
+        CaseResult(case.description, False, "refused") for case in exercise.cases
+    )
+    return CheckResult(exercise.name, False, message, 0.0, cases)
+
+
 def check_exercise(exercise: Exercise, fn, timeout: float | None = 60.0) -> CheckResult:
     """Checks `fn` against `exercise`; never raises for a faulty `fn`.
+
+    Every case is run (a case that fails does not stop the others), and the
+    score is the fraction of cases passed. The message reports the first
+    failing case. A function that calls one of `exercise.solutions` (or
+    the instructor package) scores 0.
 
     Args:
         exercise: the exercise.
@@ -568,41 +632,92 @@ def check_exercise(exercise: Exercise, fn, timeout: float | None = 60.0) -> Chec
             f"✗ {name}: expected a function, received {_describe_type(fn)}. "
             f"Pass the function itself: check({name!r}, {name}).",
         )
+    named = _guard.static_calls(fn, exercise.solutions)
+    if named:
+        return _refused(exercise, named, "names")
+    with _guard.record_calls(exercise.solutions) as calls:
+        result = _check_cases(exercise, fn, timeout)
+    if calls:
+        return _refused(exercise, calls, "calls")
+    return result
+
+
+def _check_verified(exercise: Exercise, fn, timeout) -> CheckResult:
+    name = exercise.name
+    description = "random inputs: shapes, dtypes and the distribution"
     try:
-        if exercise.verify is not None:
-            try:
-                with time_limit(timeout):
-                    diff = exercise.verify(fn)
-            except (Exception, CheckTimeout) as exc:
-                raise _StudentError(name, exc) from exc
-            if diff is not None:
-                return _fail(exercise, diff, "", None)
-            return CheckResult(
-                name,
-                True,
-                f"✓ {name} passed: shapes, dtypes and the distribution match.",
-            )
-        observe = exercise.observe or observe_call
-        for index, case in enumerate(exercise.cases, start=1):
-            expected = observe(exercise.reference, case.make(), case)
+        with time_limit(timeout):
+            diff = exercise.verify(fn)
+    except (Exception, CheckTimeout) as exc:  # the student's function failed
+        message = _failure_message(exercise, fn, exc)
+        return CheckResult(
+            name, False, message, 0.0, (CaseResult(description, False, message),)
+        )
+    if diff is not None:
+        result = _fail(exercise, diff, "", None)
+        return dataclasses.replace(
+            result, cases=(CaseResult(description, False, result.message),)
+        )
+    return CheckResult(
+        name,
+        True,
+        f"✓ {name} passed: shapes, dtypes and the distribution match.",
+        1.0,
+        (CaseResult(description, True, "passed"),),
+    )
+
+
+def _check_cases(exercise: Exercise, fn, timeout) -> CheckResult:
+    name = exercise.name
+    if exercise.verify is not None:
+        return _check_verified(exercise, fn, timeout)
+    stored = _expected.load(name)
+    total = len(exercise.cases)
+    outcomes: list[CaseResult] = []
+    first_failure = None
+    stop = None  # a failure that every remaining case would repeat
+    for index, case in enumerate(exercise.cases, start=1):
+        if stop is not None:
+            outcomes.append(CaseResult(case.description, False, stop))
+            continue
+        expected = stored[f"case{index}"]
+        try:
             received = _run_student(exercise, fn, case, timeout)
-            for position, ((what, e), (_, r)) in enumerate(zip(expected, received)):
-                diff = compare(what, e, r, exercise.rtol, exercise.atol)
-                if diff is not None:
-                    where = f"case {index} of {len(exercise.cases)}: {case.description}"
-                    mistake = _known_mistake(
-                        exercise, case, received, position, diff.path
-                    )
-                    return _fail(exercise, diff, where, mistake)
-    except _StudentError as err:
-        return CheckResult(name, False, _failure_message(exercise, fn, err.exc))
+        except _StudentError as err:
+            message = _failure_message(exercise, fn, err.exc)
+            if isinstance(err.exc, (NotImplementedError, CheckTimeout)):
+                stop = message
+            outcomes.append(CaseResult(case.description, False, message))
+            first_failure = first_failure or message
+            continue
+        message = None
+        for position, ((what, e), (_, r)) in enumerate(zip(expected, received)):
+            diff = compare(what, e, r, exercise.rtol, exercise.atol)
+            if diff is not None:
+                where = f"case {index} of {total}: {case.description}"
+                mistake = _known_mistake(exercise, index, received, position, diff.path)
+                message = _fail(exercise, diff, where, mistake).message
+                break
+        outcomes.append(
+            CaseResult(case.description, message is None, message or "passed")
+        )
+        if message is not None:
+            first_failure = first_failure or message
+    passed = sum(o.passed for o in outcomes)
+    score = passed / total
+    if first_failure is not None:
+        if 0 < passed:
+            first_failure += f"\n  Partial credit: {passed} of {total} cases pass."
+        return CheckResult(name, False, first_failure, score, tuple(outcomes))
     what = "values, shapes, dtypes"
     if any(case.grad_wrt for case in exercise.cases) or exercise.observe:
         what += " and gradients or updates"
     return CheckResult(
         name,
         True,
-        f"✓ {name} passed: {len(exercise.cases)} cases ({what}) match the reference.",
+        f"✓ {name} passed: {total} cases ({what}) match the reference.",
+        1.0,
+        tuple(outcomes),
     )
 
 
@@ -618,3 +733,65 @@ def _fail(
     else:
         lines.append(f"  Hint: {exercise.hint}")
     return CheckResult(exercise.name, False, "\n".join(lines))
+
+
+# --------------------------------------------------------------- questions
+
+
+@dataclasses.dataclass(frozen=True)
+class Question:
+    """A numeric concept question, answered with one number.
+
+    The answer is not part of the question: the instructor package computes
+    it and stores it in `expected/questions.json`.
+
+    Args:
+        name: the question's name, used in `check(name, value)`.
+        chapter: the chapter it belongs to.
+        text: the question in Markdown.
+        hint: shown with a wrong answer.
+        rtol: relative tolerance of the answer. Defaults to 1e-3.
+        atol: absolute tolerance. Defaults to 1e-3.
+    """
+
+    name: str
+    chapter: int
+    text: str
+    hint: str
+    rtol: float = 1e-3
+    atol: float = 1e-3
+
+
+def check_question(question: Question, value) -> CheckResult:
+    """Checks a number against a question's stored answer.
+
+    Args:
+        question: the question.
+        value: the student's answer, a real number.
+
+    Returns:
+        A `CheckResult` (score 1 or 0).
+    """
+    name = question.name
+    answer = _expected.answers()[name]
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+        value, (numbers.Real, np.ndarray, tf.Tensor)
+    ):
+        return CheckResult(
+            name,
+            False,
+            f"✗ {name}: expected a number, received {_describe_type(value)}.",
+        )
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return CheckResult(
+            name,
+            False,
+            f"✗ {name}: expected one number, received {_describe_type(value)}.",
+        )
+    if np.isclose(number, answer, rtol=question.rtol, atol=question.atol):
+        return CheckResult(name, True, f"✓ {name}: {number:.6g} is right.")
+    return CheckResult(
+        name, False, f"✗ {name}: {number:.6g} is not right.\n  Hint: {question.hint}"
+    )

@@ -7,11 +7,12 @@ from tfgan_edu.exercises import (
     dcgan,
     evaluation,
     minimax,
+    questions,
     stability,
     translation,
     vae,
 )
-from tfgan_edu.exercises._core import Exercise
+from tfgan_edu.exercises._core import Exercise, Question
 
 CHAPTERS: dict[int, tuple[str, str]] = {
     1: ("The minimax game", "minimax_game"),
@@ -24,8 +25,26 @@ CHAPTERS: dict[int, tuple[str, str]] = {
 }
 """Chapter number -> (title, slug of its exercise notebook's file name)."""
 
+_CHAPTER_MODULES = (
+    minimax,
+    dcgan,
+    conditional,
+    evaluation,
+    vae,
+    stability,
+    translation,
+)
+
+MODULES: tuple[str, ...] = tuple(
+    m.__name__.rsplit(".", 1)[-1] for m in _CHAPTER_MODULES
+)
+"""The chapter modules' names (the instructor package mirrors them)."""
+
 EXERCISES: dict[str, Exercise] = {
     exercise.name: exercise
-    for module in (minimax, dcgan, conditional, evaluation, vae, stability, translation)
+    for module in _CHAPTER_MODULES
     for exercise in module.EXERCISES
 }
+
+QUESTIONS: dict[str, Question] = {q.name: q for q in questions.QUESTIONS}
+"""The numeric concept questions, by name, in chapter order."""

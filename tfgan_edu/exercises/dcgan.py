@@ -1,30 +1,12 @@
-"""Exercise of chapter 2, DCGAN on images: spherical latent interpolation."""
+"""Exercises of chapter 2, DCGAN on images: transposed-convolution shapes,
+the generator's and the discriminator's blocks, spherical latent interpolation."""
 
 from __future__ import annotations
 
 import numpy as np
+import tensorflow as tf
 
 from tfgan_edu.exercises._core import Case, Exercise, Mistake
-
-
-def slerp(z0, z1, t):
-    """Reference: spherical linear interpolation from `z0` to `z1` at times `t`."""
-    z0, z1 = np.asarray(z0, np.float64), np.asarray(z1, np.float64)
-    t = np.asarray(t, np.float64)[:, None]  # (n, 1)
-    cos_omega = np.dot(z0, z1) / (np.linalg.norm(z0) * np.linalg.norm(z1))
-    omega = np.arccos(np.clip(cos_omega, -1.0, 1.0))
-    return (np.sin((1.0 - t) * omega) * z0 + np.sin(t * omega) * z1) / np.sin(omega)
-
-
-def _lerp(z0, z1, t):
-    t = np.asarray(t, np.float64)[:, None]
-    return (1.0 - t) * np.asarray(z0) + t * np.asarray(z1)
-
-
-def _slerp_unnormalized(z0, z1, t):
-    t = np.asarray(t, np.float64)[:, None]
-    omega = np.arccos(np.clip(np.dot(z0, z1), -1.0, 1.0))
-    return (np.sin((1.0 - t) * omega) * z0 + np.sin(t * omega) * z1) / np.sin(omega)
 
 
 def _vectors(seed: int, dim: int, scale1: float = 1.0):
@@ -65,7 +47,6 @@ def slerp(z0, z1, t):
     """
     raise NotImplementedError
 ''',
-    reference=slerp,
     cases=(
         Case(
             "orthogonal unit vectors in 2-D, t = 0, 1/3, 1/2, 1",
@@ -88,16 +69,248 @@ def slerp(z0, z1, t):
     "sin(Omega) and sin(t Omega) / sin(Omega); t[:, None] broadcasts to (n, d).",
     mistakes=(
         Mistake(
-            _lerp,
+            "_lerp",
             "This is linear interpolation (1 - t) z0 + t z1. Slerp weights the "
             "endpoints by sines of the angle.",
         ),
         Mistake(
-            _slerp_unnormalized,
+            "_slerp_unnormalized",
             "arccos needs the cosine of the angle: divide z0 . z1 by "
             "||z0|| ||z1|| first.",
         ),
     ),
 )
 
-EXERCISES = (SLERP,)
+
+# --- transposed-convolution shape arithmetic -----------------------------
+
+TRANSPOSED_SIZE = Exercise(
+    name="transposed_conv_output_size",
+    chapter=2,
+    title="The output size of a transposed convolution",
+    summary="side of a Conv2DTranspose's output from input side, kernel, stride, padding",
+    task=r"""
+A DCGAN generator grows a $4 \times 4$ map to the image with stride-2 transposed
+convolutions. Keras' `Conv2DTranspose` (no `output_padding`) gives an output side of
+
+$$
+n_\text{out} = \begin{cases} n\,s & \text{padding } \texttt{"same"},\\
+(n - 1)\,s + \max(k, s) & \text{padding } \texttt{"valid"},\end{cases}
+$$
+
+for input side $n$, kernel $k$ and stride $s$ (the transpose of a convolution's
+$\lfloor (n - k) / s \rfloor + 1$). Return it as a Python `int`.
+""",
+    stub='''
+def transposed_conv_output_size(size, kernel, stride, padding):
+    """The side of a Conv2DTranspose's output.
+
+    Args:
+        size: the input's side, an int.
+        kernel: the kernel's side, an int.
+        stride: the stride, an int.
+        padding: "same" or "valid".
+
+    Returns:
+        The output's side, a Python int.
+    """
+    raise NotImplementedError
+''',
+    cases=(
+        Case(
+            "7, kernel 4, stride 2, 'same'",
+            lambda: dict(size=7, kernel=4, stride=2, padding="same"),
+        ),
+        Case(
+            "7, kernel 4, stride 2, 'valid'",
+            lambda: dict(size=7, kernel=4, stride=2, padding="valid"),
+        ),
+        Case(
+            "4, kernel 5, stride 2, 'valid'",
+            lambda: dict(size=4, kernel=5, stride=2, padding="valid"),
+        ),
+        Case(
+            "3, kernel 1, stride 2, 'valid' (kernel smaller than stride)",
+            lambda: dict(size=3, kernel=1, stride=2, padding="valid"),
+        ),
+        Case(
+            "16, kernel 3, stride 1, 'same'",
+            lambda: dict(size=16, kernel=3, stride=1, padding="same"),
+        ),
+    ),
+    hint="'same': size * stride; 'valid': (size - 1) * stride + max(kernel, stride).",
+    mistakes=(
+        Mistake(
+            "_forward_conv_size",
+            "This is a (forward) convolution's output side, (n - k) // s + 1. "
+            "A transposed convolution goes the other way: it grows the map.",
+        ),
+        Mistake(
+            "_valid_without_max",
+            "With a kernel smaller than the stride, Keras pads the output to "
+            "(n - 1) s + max(k, s): use max(kernel, stride), not kernel.",
+        ),
+    ),
+)
+
+
+# --- the generator's block --------------------------------------------------
+
+
+def _block_inputs(seed, batch, size, c_in, c_out, kernel, transposed):
+    def make():
+        rng = np.random.default_rng(seed)
+        k_shape = (
+            (kernel, kernel, c_out, c_in)
+            if transposed
+            else (kernel, kernel, c_in, c_out)
+        )
+        inputs = {
+            "x": tf.constant(rng.normal(size=(batch, size, size, c_in)), tf.float32),
+            "kernel": tf.constant(rng.normal(0.0, 0.3, size=k_shape), tf.float32),
+        }
+        if transposed:
+            inputs["gamma"] = tf.constant(rng.uniform(0.5, 1.5, size=c_out), tf.float32)
+            inputs["beta"] = tf.constant(rng.normal(0.0, 0.2, size=c_out), tf.float32)
+        else:
+            inputs["bias"] = tf.constant(rng.normal(0.0, 0.2, size=c_out), tf.float32)
+        return inputs
+
+    return make
+
+
+GENERATOR_BLOCK = Exercise(
+    name="dcgan_generator_block",
+    chapter=2,
+    title="The DCGAN generator's block",
+    summary="stride-2 transposed conv ('same', no bias), batch norm on batch statistics, ReLU",
+    task=r"""
+Each block of a DCGAN generator (Radford et al. 2016) doubles the side of the map:
+
+$$
+h = \operatorname{ReLU}\Big(\gamma\, \frac{u - \mu}{\sqrt{\sigma^2 + 10^{-3}}} + \beta\Big),
+\qquad u = \operatorname{ConvTranspose}_{4\times4,\ \text{stride } 2,\ \texttt{same}}(x),
+$$
+
+where $\mu$ and $\sigma^2$ are the mean and the (biased) variance of $u$ over the batch and
+both spatial axes, per channel (batch normalization in training mode, Keras' epsilon
+$10^{-3}$). The convolution has no bias (batch norm's $\beta$ replaces it). Use
+`ops.conv_transpose(x, kernel, strides=2, padding="same")`; the kernel has shape
+`(k, k, out_channels, in_channels)`. Return a float32 tensor `(B, 2H, 2W, out_channels)`.
+""",
+    stub='''
+def dcgan_generator_block(x, kernel, gamma, beta):
+    """One DCGAN generator block: transposed conv, batch norm, ReLU.
+
+    Args:
+        x: the input map, a float32 tensor (B, H, W, C_in).
+        kernel: the transposed convolution's kernel, (k, k, C_out, C_in).
+        gamma: batch norm's scale, (C_out,).
+        beta: batch norm's offset, (C_out,).
+
+    Returns:
+        A float32 tensor (B, 2H, 2W, C_out).
+    """
+    raise NotImplementedError
+''',
+    cases=(
+        Case(
+            "batch 2, 4x4x3 to 8x8x5, kernel 4",
+            _block_inputs(0, 2, 4, 3, 5, 4, transposed=True),
+            grad_wrt=("x", "kernel", "gamma", "beta"),
+        ),
+        Case(
+            "batch 3, 7x7x8 to 14x14x4, kernel 4",
+            _block_inputs(1, 3, 7, 8, 4, 4, transposed=True),
+            grad_wrt=("x", "kernel", "gamma", "beta"),
+        ),
+    ),
+    hint="u = ops.conv_transpose(x, kernel, strides=2, padding='same'); normalize u "
+    "with its mean and variance over axes (0, 1, 2); scale by gamma, shift by beta; ReLU.",
+    mistakes=(
+        Mistake(
+            "_gen_block_valid",
+            "Use padding='same': with 'valid' the side is not doubled.",
+        ),
+        Mistake(
+            "_gen_block_no_norm",
+            "Batch normalization is missing between the convolution and the ReLU.",
+        ),
+        Mistake(
+            "_gen_block_leaky",
+            "The DCGAN generator uses ReLU; LeakyReLU belongs to the discriminator.",
+        ),
+        Mistake(
+            "_gen_block_instance_norm",
+            "The statistics are per example: batch norm averages over the batch "
+            "and both spatial axes, axis=(0, 1, 2).",
+        ),
+    ),
+    atol=1e-5,
+)
+
+
+# --- the discriminator's block ----------------------------------------------
+
+DISCRIMINATOR_BLOCK = Exercise(
+    name="dcgan_discriminator_block",
+    chapter=2,
+    title="The DCGAN discriminator's block",
+    summary="stride-2 convolution ('same') with bias, then LeakyReLU with slope 0.2",
+    task=r"""
+The discriminator mirrors the generator: each block halves the side with a strided
+convolution instead of pooling, followed by a leaky ReLU of slope $0.2$:
+
+$$
+h = \operatorname{LeakyReLU}_{0.2}\big(\operatorname{Conv}_{k\times k,\ \text{stride }2,\ \texttt{same}}(x) + b\big).
+$$
+
+Use `ops.conv(x, kernel, strides=2, padding="same")` (kernel `(k, k, C_in, C_out)`).
+Return a float32 tensor `(B, ceil(H/2), ceil(W/2), C_out)`.
+""",
+    stub='''
+def dcgan_discriminator_block(x, kernel, bias):
+    """One DCGAN discriminator block: stride-2 convolution, LeakyReLU(0.2).
+
+    Args:
+        x: the input map, a float32 tensor (B, H, W, C_in).
+        kernel: the convolution's kernel, (k, k, C_in, C_out).
+        bias: the convolution's bias, (C_out,).
+
+    Returns:
+        A float32 tensor (B, ceil(H / 2), ceil(W / 2), C_out).
+    """
+    raise NotImplementedError
+''',
+    cases=(
+        Case(
+            "batch 2, 8x8x1 to 4x4x4, kernel 4",
+            _block_inputs(2, 2, 8, 1, 4, 4, transposed=False),
+            grad_wrt=("x", "kernel", "bias"),
+        ),
+        Case(
+            "batch 3, 7x7x3 to 4x4x6, kernel 3",
+            _block_inputs(3, 3, 7, 3, 6, 3, transposed=False),
+            grad_wrt=("x", "kernel", "bias"),
+        ),
+    ),
+    hint="h = ops.leaky_relu(ops.conv(x, kernel, strides=2, padding='same') + bias, "
+    "negative_slope=0.2).",
+    mistakes=(
+        Mistake(
+            "_disc_block_relu",
+            "Use a leaky ReLU (slope 0.2): a plain ReLU kills the gradient of negative units.",
+        ),
+        Mistake(
+            "_disc_block_keras_slope",
+            "Keras' LeakyReLU defaults to negative_slope=0.3; DCGAN uses 0.2.",
+        ),
+        Mistake(
+            "_disc_block_stride1", "Use stride 2: the block halves the side of the map."
+        ),
+        Mistake("_disc_block_no_bias", "The bias is missing."),
+    ),
+    atol=1e-5,
+)
+
+EXERCISES = (TRANSPOSED_SIZE, GENERATOR_BLOCK, DISCRIMINATOR_BLOCK, SLERP)

@@ -9,37 +9,6 @@ from tfgan_edu.exercises._core import Case, Exercise, Mistake
 # --- Fréchet distance -------------------------------------------------------
 
 
-def frechet_distance(mu1, sigma1, mu2, sigma2):
-    """Reference: `||mu1 - mu2||^2 + tr(S1 + S2 - 2 (S1 S2)^(1/2))`, via sqrtm."""
-    from scipy import linalg
-
-    mu1, mu2 = np.asarray(mu1, np.float64), np.asarray(mu2, np.float64)
-    sigma1, sigma2 = np.asarray(sigma1, np.float64), np.asarray(sigma2, np.float64)
-    covmean = linalg.sqrtm(sigma1 @ sigma2)
-    covmean = np.real(covmean)  # round-off can leave tiny imaginary parts
-    distance = np.sum((mu1 - mu2) ** 2) + np.trace(sigma1 + sigma2 - 2.0 * covmean)
-    return float(distance)
-
-
-def _fd_no_factor(mu1, sigma1, mu2, sigma2):
-    from scipy import linalg
-
-    covmean = np.real(linalg.sqrtm(sigma1 @ sigma2))
-    return float(np.sum((mu1 - mu2) ** 2) + np.trace(sigma1 + sigma2 - covmean))
-
-
-def _fd_elementwise(mu1, sigma1, mu2, sigma2):
-    covmean = np.sqrt(np.abs(sigma1 * sigma2))
-    return float(np.sum((mu1 - mu2) ** 2) + np.trace(sigma1 + sigma2 - 2.0 * covmean))
-
-
-def _fd_norm(mu1, sigma1, mu2, sigma2):
-    from scipy import linalg
-
-    covmean = np.real(linalg.sqrtm(sigma1 @ sigma2))
-    return float(np.linalg.norm(mu1 - mu2) + np.trace(sigma1 + sigma2 - 2.0 * covmean))
-
-
 def _gaussian(seed: int, dim: int, shift: float = 0.0):
     rng = np.random.default_rng(seed)
     a = rng.normal(size=(dim, dim))
@@ -57,6 +26,11 @@ def _fd_inputs(seed1, seed2, dim, shift=0.0):
 
 FRECHET = Exercise(
     name="frechet_distance",
+    solutions=(
+        "tfgan_edu.metrics.frechet:frechet_distance_from_statistics",
+        "tfgan_edu.metrics.frechet:trace_sqrt_product",
+        "tfgan_edu.metrics.frechet:frechet_distance",
+    ),
     chapter=4,
     title="The Fréchet distance",
     summary="the Fréchet distance between two Gaussians (the D in FID)",
@@ -88,7 +62,6 @@ def frechet_distance(mu1, sigma1, mu2, sigma2):
     """
     raise NotImplementedError
 ''',
-    reference=frechet_distance,
     cases=(
         Case(
             "identical Gaussians (distance 0)",
@@ -114,16 +87,16 @@ def frechet_distance(mu1, sigma1, mu2, sigma2):
     "with scipy.linalg.sqrtm and the real part of its result.",
     mistakes=(
         Mistake(
-            _fd_no_factor,
+            "_fd_no_factor",
             "The cross term needs the factor 2: tr(S1 + S2 - 2 (S1 S2)^(1/2)).",
         ),
         Mistake(
-            _fd_elementwise,
+            "_fd_elementwise",
             "(S1 S2)^(1/2) is the matrix square root of the matrix product "
             "(scipy.linalg.sqrtm(sigma1 @ sigma2)), not an element-wise sqrt.",
         ),
         Mistake(
-            _fd_norm,
+            "_fd_norm",
             "The mean term is the squared norm ||mu1 - mu2||^2, not the norm.",
         ),
     ),
@@ -131,35 +104,6 @@ def frechet_distance(mu1, sigma1, mu2, sigma2):
 
 
 # --- Inception score ----------------------------------------------------------
-
-
-def inception_score(probs):
-    """Reference: `exp(mean_i KL(p(y | x_i) || p(y)))`, with `0 log 0 = 0`."""
-    from scipy.special import xlogy
-
-    probs = np.asarray(probs, np.float64)
-    marginal = probs.mean(axis=0, keepdims=True)  # p(y), (1, K)
-    kl = np.sum(xlogy(probs, probs) - xlogy(probs, marginal), axis=1)  # (N,)
-    return float(np.exp(kl.mean()))
-
-
-def _is_reversed(probs):
-    from scipy.special import xlogy
-
-    marginal = np.broadcast_to(probs.mean(axis=0, keepdims=True), probs.shape)
-    kl = np.sum(xlogy(marginal, marginal) - xlogy(marginal, probs + 1e-30), axis=1)
-    return float(np.exp(kl.mean()))
-
-
-def _is_no_exp(probs):
-    return float(np.log(inception_score(probs)))
-
-
-def _is_uniform_prior(probs):
-    from scipy.special import xlogy
-
-    k = probs.shape[1]
-    return float(np.exp(np.mean(np.sum(xlogy(probs, probs * k), axis=1))))
 
 
 def _softmax_rows(seed: int, n: int, k: int, temperature: float):
@@ -170,6 +114,7 @@ def _softmax_rows(seed: int, n: int, k: int, temperature: float):
 
 INCEPTION_SCORE = Exercise(
     name="inception_score",
+    solutions=("tfgan_edu.metrics.inception_score:inception_score",),
     chapter=4,
     title="The Inception score",
     summary="IS = exp(E_x KL(p(y|x) || p(y))) from a classifier's probabilities",
@@ -198,7 +143,6 @@ def inception_score(probs):
     """
     raise NotImplementedError
 ''',
-    reference=inception_score,
     cases=(
         Case(
             "every sample is the same, uncertain, distribution (IS = 1)",
@@ -217,16 +161,16 @@ def inception_score(probs):
     "IS = exp(mean_i KL_i).",
     mistakes=(
         Mistake(
-            _is_reversed,
+            "_is_reversed",
             "The KL divergence is reversed: the score uses KL(p(y|x) || p(y)), "
             "the conditional first.",
         ),
         Mistake(
-            _is_no_exp,
+            "_is_no_exp",
             "That is the mean KL divergence, the log of the score: take its exp.",
         ),
         Mistake(
-            _is_uniform_prior,
+            "_is_uniform_prior",
             "p(y) is the marginal of the samples' predictions, probs.mean(axis=0), "
             "not the uniform distribution.",
         ),
@@ -235,27 +179,6 @@ def inception_score(probs):
 
 
 # --- mode coverage -------------------------------------------------------------
-
-
-def mode_coverage(samples, centres, sigma):
-    """Reference: captured modes and the fraction of samples within 3 sigma."""
-    samples = np.asarray(samples, np.float64)
-    centres = np.asarray(centres, np.float64)
-    distances = np.linalg.norm(samples[:, None, :] - centres[None, :, :], axis=-1)
-    nearest = distances.argmin(axis=1)  # (n,)
-    high_quality = distances.min(axis=1) <= 3.0 * sigma
-    captured = np.unique(nearest[high_quality])
-    return int(captured.size), float(high_quality.mean())
-
-
-def _coverage_all_nearest(samples, centres, sigma):
-    distances = np.linalg.norm(samples[:, None, :] - centres[None, :, :], axis=-1)
-    high_quality = distances.min(axis=1) <= 3.0 * sigma
-    return int(np.unique(distances.argmin(axis=1)).size), float(high_quality.mean())
-
-
-def _coverage_one_sigma(samples, centres, sigma):
-    return mode_coverage(samples, centres, sigma / 3.0)
 
 
 def _ring(k: int = 8, radius: float = 2.0):
@@ -279,6 +202,7 @@ def _coverage_inputs(seed: int, modes_used, n: int, outliers: int):
 
 MODE_COVERAGE = Exercise(
     name="mode_coverage",
+    solutions=("tfgan_edu.metrics.mode_coverage:mode_coverage",),
     chapter=4,
     title="Mode coverage",
     summary="captured modes and high-quality fraction of 2-D samples (VEEGAN's definition)",
@@ -308,7 +232,6 @@ def mode_coverage(samples, centres, sigma):
     """
     raise NotImplementedError
 ''',
-    reference=mode_coverage,
     cases=(
         Case(
             "400 samples on all 8 modes of the ring",
@@ -328,12 +251,12 @@ def mode_coverage(samples, centres, sigma):
     "distances.argmin(1)[high].",
     mistakes=(
         Mistake(
-            _coverage_all_nearest,
+            "_coverage_all_nearest",
             "A mode is captured only by a high-quality sample: count the nearest "
             "modes of the samples within 3 sigma, not of every sample.",
         ),
         Mistake(
-            _coverage_one_sigma,
+            "_coverage_one_sigma",
             "High quality means within 3 sigma of the nearest centre, not 1 sigma.",
         ),
     ),

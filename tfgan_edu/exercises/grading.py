@@ -6,9 +6,10 @@ and then checks every exercise of its chapter against the reference with
 `tfgan_edu.exercises.check_all`. The result is a JSON-ready report:
 
 ```
-{"notebook": "...", "chapter": 6, "score": 3, "max_score": 4,
- "exercises": [{"name": ..., "passed": ..., "score": 0 or 1, "max_score": 1,
-                "message": ...}, ...],
+{"notebook": "...", "chapter": 6, "score": 3.5, "max_score": 4,
+ "exercises": [{"name": ..., "passed": ..., "score": 0.5, "max_score": 1,
+                "message": ..., "cases": [{"description": ..., "passed": ...,
+                                           "message": ...}, ...]}, ...],
  "errors": [{"cell": 7, "source": "def r1_penalty(critic, real):",
              "error": "ZeroDivisionError: division by zero"}],
  "timed_out": false, "blocked": [], "seconds": 14.2}
@@ -41,7 +42,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tfgan_edu.exercises._registry import CHAPTERS, EXERCISES
+from tfgan_edu.exercises._registry import CHAPTERS, EXERCISES, QUESTIONS
 
 # Time for the kernel to start and import TensorFlow, and per checked exercise.
 _STARTUP_TIMEOUT = 300
@@ -93,6 +94,7 @@ def _exercise_names(nb, chapter) -> tuple[int | None, list[str], str | None]:
             ),
         )
     names = [e.name for e in EXERCISES.values() if e.chapter == chapter]
+    names += [q.name for q in QUESTIONS.values() if q.chapter == chapter]
     if not names:
         return chapter, [], f"chapter {chapter!r} has no exercises"
     return chapter, names, None
@@ -113,15 +115,16 @@ def _report(
             {
                 "name": name,
                 "passed": passed,
-                "score": int(passed),
+                "score": round(float(result.get("score", passed)), 4),
                 "max_score": 1,
                 "message": result["message"],
+                "cases": result.get("cases", []),
             }
         )
     report: dict[str, Any] = {
         "notebook": str(path),
         "chapter": chapter,
-        "score": sum(e["score"] for e in exercises),
+        "score": round(sum(e["score"] for e in exercises), 4),
         "max_score": len(exercises),
         "exercises": exercises,
         "errors": errors,
@@ -194,7 +197,7 @@ def grade_notebook(
 
     >>> report = grade_notebook("missing.ipynb", chapter=2)
     >>> report["score"], report["max_score"], report["error"][:24]
-    (0, 1, 'cannot read the notebook')
+    (0, 6, 'cannot read the notebook')
     """
     import nbformat
 
@@ -366,3 +369,103 @@ def write_report(report: dict[str, Any], out: str | os.PathLike) -> Path:
         json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     return out
+
+
+GRADESCOPE_RESULTS = "/autograder/results/results.json"
+"""Where Gradescope's autograder reads the results."""
+
+
+def gradescope_results(report: dict[str, Any], visibility: str = "visible") -> dict:
+    """A grading report in Gradescope's autograder `results.json` format.
+
+    One test per exercise (and concept question), scored with its partial
+    credit; its output lists the cases. The top-level `output` says what
+    went wrong around the checks (cells that raised, time-outs, refused
+    file access).
+
+    Args:
+        report: what `grade_notebook` returned.
+        visibility: Gradescope's visibility of the tests and the output:
+            `"visible"` (default), `"hidden"`, `"after_due_date"` or
+            `"after_published"`.
+
+    Returns:
+        A dict with `score`, `max_score`, `execution_time`, `output`,
+        `visibility` and `tests` (each with `name`, `score`, `max_score`,
+        `status`, `output`, `visibility`).
+
+    Example:
+
+    >>> report = {"score": 0.5, "max_score": 1, "seconds": 3.2, "errors": [],
+    ...           "timed_out": False, "blocked": [], "exercises": [
+    ...     {"name": "slerp", "passed": False, "score": 0.5, "max_score": 1,
+    ...      "message": "✗ slerp: ...", "cases": []}]}
+    >>> out = gradescope_results(report)
+    >>> out["score"], out["tests"][0]["status"], out["execution_time"]
+    (0.5, 'failed', 3)
+    """
+    allowed = ("visible", "hidden", "after_due_date", "after_published")
+    if visibility not in allowed:
+        raise ValueError(
+            f"Expected visibility in {allowed}. Received: visibility={visibility!r}"
+        )
+    tests = []
+    for exercise in report["exercises"]:
+        lines = [exercise["message"]]
+        cases = exercise.get("cases") or []
+        if cases:
+            lines.append("")
+            lines += [
+                f"{'✓' if c['passed'] else '✗'} case {i}: {c['description']}"
+                for i, c in enumerate(cases, start=1)
+            ]
+        tests.append(
+            {
+                "name": exercise["name"],
+                "score": float(exercise["score"]),
+                "max_score": float(exercise["max_score"]),
+                "status": "passed" if exercise["passed"] else "failed",
+                "output": "\n".join(lines),
+                "visibility": visibility,
+            }
+        )
+    notes = [
+        f"Score: {report['score']} of {report['max_score']}.",
+        *(
+            f"Cell {e['cell']} ({e['source']}): {e['error']}"
+            for e in report.get("errors", [])
+        ),
+    ]
+    if report.get("timed_out"):
+        notes.append("The notebook ran past its time limit.")
+    if report.get("blocked"):
+        notes.append(f"Refused file or process access: {report['blocked']}")
+    if report.get("error"):
+        notes.append(f"Error: {report['error']}")
+    return {
+        "score": float(report["score"]),
+        "max_score": float(report["max_score"]),
+        "execution_time": int(round(report.get("seconds", 0))),
+        "output": "\n".join(notes),
+        "visibility": visibility,
+        "tests": tests,
+    }
+
+
+def write_gradescope(
+    report: dict[str, Any],
+    out: str | os.PathLike = GRADESCOPE_RESULTS,
+    visibility: str = "visible",
+) -> Path:
+    """Writes `gradescope_results(report)` as JSON (Gradescope's `results.json`).
+
+    Args:
+        report: what `grade_notebook` returned.
+        out: the file. Defaults to `/autograder/results/results.json`, where
+            Gradescope's autograder reads it.
+        visibility: see `gradescope_results`. Defaults to `"visible"`.
+
+    Returns:
+        The path written.
+    """
+    return write_report(gradescope_results(report, visibility), out)

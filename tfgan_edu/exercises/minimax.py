@@ -5,7 +5,6 @@ from __future__ import annotations
 import keras
 import numpy as np
 import tensorflow as tf
-from keras import ops
 
 from tfgan_edu.exercises._core import Case, Exercise, Mistake
 
@@ -21,34 +20,12 @@ def _logits(seed: int, shape) -> tf.Tensor:
 # --- the discriminator's loss ---------------------------------------------
 
 
-def minimax_discriminator_loss(real_logits, fake_logits):
-    """Reference: `mean(softplus(-r)) + mean(softplus(f))`."""
-    r = ops.cast(real_logits, "float32")
-    f = ops.cast(fake_logits, "float32")
-    return ops.mean(ops.softplus(-r)) + ops.mean(ops.softplus(f))
-
-
-def _d_loss_naive(real_logits, fake_logits):
-    d_real, d_fake = ops.sigmoid(real_logits), ops.sigmoid(fake_logits)
-    return -ops.mean(ops.log(d_real)) - ops.mean(ops.log(1.0 - d_fake))
-
-
-def _d_loss_value(real_logits, fake_logits):
-    return -minimax_discriminator_loss(real_logits, fake_logits)
-
-
-def _d_loss_pooled(real_logits, fake_logits):
-    both = ops.concatenate(
-        [
-            ops.softplus(-ops.reshape(real_logits, (-1,))),
-            ops.softplus(ops.reshape(fake_logits, (-1,))),
-        ]
-    )
-    return ops.mean(both)
-
-
 D_LOSS = Exercise(
     name="minimax_discriminator_loss",
+    solutions=(
+        "tfgan_edu.losses:minimax_discriminator_loss",
+        "tfgan_edu.losses:non_saturating_discriminator_loss",
+    ),
     chapter=1,
     title="The discriminator's loss",
     summary="D's loss -V(D, G) from logits, stable for large logits (softplus)",
@@ -84,7 +61,6 @@ def minimax_discriminator_loss(real_logits, fake_logits):
     """
     raise NotImplementedError
 ''',
-    reference=minimax_discriminator_loss,
     cases=(
         Case(
             "three real and three fake logits",
@@ -115,17 +91,17 @@ def minimax_discriminator_loss(real_logits, fake_logits):
     "each mean over all the elements of its own tensor.",
     mistakes=(
         Mistake(
-            _d_loss_naive,
+            "_d_loss_naive",
             "log(sigmoid(t)) underflows: sigmoid(-120) is 0 in float32 and its log "
             "is -inf. Use -log(sigmoid(t)) = softplus(-t) and "
             "-log(1 - sigmoid(t)) = softplus(t).",
         ),
         Mistake(
-            _d_loss_value,
+            "_d_loss_value",
             "This is V(D, G), which D maximizes. As a loss to minimize, D uses -V.",
         ),
         Mistake(
-            _d_loss_pooled,
+            "_d_loss_pooled",
             "You averaged real and fake terms together. Average each expectation "
             "separately, then add the two means.",
         ),
@@ -136,21 +112,9 @@ def minimax_discriminator_loss(real_logits, fake_logits):
 # --- the non-saturating generator loss -------------------------------------
 
 
-def non_saturating_generator_loss(fake_logits):
-    """Reference: `mean(softplus(-f))` = `-mean(log D(G(z)))`."""
-    return ops.mean(ops.softplus(-ops.cast(fake_logits, "float32")))
-
-
-def _g_loss_saturating(fake_logits):
-    return -ops.mean(ops.softplus(fake_logits))
-
-
-def _g_loss_wrong_sign(fake_logits):
-    return -non_saturating_generator_loss(fake_logits)
-
-
 G_LOSS = Exercise(
     name="non_saturating_generator_loss",
+    solutions=("tfgan_edu.losses:non_saturating_generator_loss",),
     chapter=1,
     title="The non-saturating generator loss",
     summary="G's loss -mean(log D(G(z))), not the saturating log(1 - D(G(z)))",
@@ -179,7 +143,6 @@ def non_saturating_generator_loss(fake_logits):
     """
     raise NotImplementedError
 ''',
-    reference=non_saturating_generator_loss,
     cases=(
         Case(
             "a discriminator that rejects the fakes: logits -6, -4, -2",
@@ -200,13 +163,13 @@ def non_saturating_generator_loss(fake_logits):
     hint="L_G = mean(softplus(-fake_logits)): -log(sigmoid(f)) = softplus(-f).",
     mistakes=(
         Mistake(
-            _g_loss_saturating,
+            "_g_loss_saturating",
             "This is the saturating loss mean(log(1 - D(G(z)))) = -mean(softplus(f)) "
             "of the minimax game. The non-saturating generator minimizes "
             "-mean(log D(G(z))) = mean(softplus(-f)).",
         ),
         Mistake(
-            _g_loss_wrong_sign,
+            "_g_loss_wrong_sign",
             "The sign is flipped: G minimizes -log D(G(z)) = softplus(-f), "
             "a non-negative loss.",
         ),
@@ -217,23 +180,8 @@ def non_saturating_generator_loss(fake_logits):
 # --- the optimal discriminator ---------------------------------------------
 
 
-def optimal_discriminator(p_data, p_g):
-    """Reference: `D*(x) = p_data(x) / (p_data(x) + p_g(x))`."""
-    p_data = np.asarray(p_data, dtype=np.float64)
-    p_g = np.asarray(p_g, dtype=np.float64)
-    return p_data / (p_data + p_g)
-
-
 def _gauss(x, mean, std):
     return np.exp(-0.5 * ((x - mean) / std) ** 2) / (std * np.sqrt(2.0 * np.pi))
-
-
-def _d_star_swapped(p_data, p_g):
-    return optimal_discriminator(p_g, p_data)
-
-
-def _d_star_ratio(p_data, p_g):
-    return np.asarray(p_data) / np.asarray(p_g)
 
 
 D_STAR = Exercise(
@@ -265,7 +213,6 @@ def optimal_discriminator(p_data, p_g):
     """
     raise NotImplementedError
 ''',
-    reference=optimal_discriminator,
     cases=(
         Case(
             "p_data = N(2, 0.5^2) and p_g = N(0, 1) on 9 points of [-1, 3]",
@@ -285,12 +232,12 @@ def optimal_discriminator(p_data, p_g):
     hint="D*(x) = p_data / (p_data + p_g), element by element.",
     mistakes=(
         Mistake(
-            _d_star_swapped,
+            "_d_star_swapped",
             "You returned p_g / (p_data + p_g), the probability that x is fake. "
             "D outputs the probability that x is real.",
         ),
         Mistake(
-            _d_star_ratio,
+            "_d_star_ratio",
             "p_data / p_g is the density ratio, the odds D*/(1 - D*), not a "
             "probability.",
         ),
@@ -299,25 +246,6 @@ def optimal_discriminator(p_data, p_g):
 
 
 # --- one training step -----------------------------------------------------
-
-
-def train_step(generator, discriminator, d_optimizer, g_optimizer, real, z_d, z_g):
-    """Reference: one step of Algorithm 1 (k = 1) with the non-saturating loss."""
-    # 1. Discriminator: fakes from z_d, both batches scored, one step on L_D.
-    with tf.GradientTape() as tape:
-        fake = generator(z_d, training=True)
-        real_logits = discriminator(real, training=True)
-        fake_logits = discriminator(fake, training=True)
-        d_loss = minimax_discriminator_loss(real_logits, fake_logits)
-    d_vars = discriminator.trainable_variables
-    d_optimizer.apply_gradients(zip(tape.gradient(d_loss, d_vars), d_vars))
-    # 2. Generator: fresh noise z_g, scored by the updated discriminator.
-    with tf.GradientTape() as tape:
-        fake_logits = discriminator(generator(z_g, training=True), training=True)
-        g_loss = non_saturating_generator_loss(fake_logits)
-    g_vars = generator.trainable_variables
-    g_optimizer.apply_gradients(zip(tape.gradient(g_loss, g_vars), g_vars))
-    return d_loss, g_loss
 
 
 def _step_inputs(seed: int, d_lr: float = 0.1, g_lr: float = 0.05):
@@ -369,46 +297,9 @@ def _observe_step(fn, inputs, case):
     return observed
 
 
-def _step_g_first(generator, discriminator, d_optimizer, g_optimizer, real, z_d, z_g):
-    with tf.GradientTape() as tape:
-        g_loss = non_saturating_generator_loss(discriminator(generator(z_g)))
-    g_vars = generator.trainable_variables
-    g_optimizer.apply_gradients(zip(tape.gradient(g_loss, g_vars), g_vars))
-    with tf.GradientTape() as tape:
-        d_loss = minimax_discriminator_loss(
-            discriminator(real), discriminator(generator(z_d))
-        )
-    d_vars = discriminator.trainable_variables
-    d_optimizer.apply_gradients(zip(tape.gradient(d_loss, d_vars), d_vars))
-    return d_loss, g_loss
-
-
-def _step_saturating(
-    generator, discriminator, d_optimizer, g_optimizer, real, z_d, z_g
-):
-    with tf.GradientTape() as tape:
-        d_loss = minimax_discriminator_loss(
-            discriminator(real), discriminator(generator(z_d))
-        )
-    d_vars = discriminator.trainable_variables
-    d_optimizer.apply_gradients(zip(tape.gradient(d_loss, d_vars), d_vars))
-    with tf.GradientTape() as tape:
-        g_loss = _g_loss_saturating(discriminator(generator(z_g)))
-    g_vars = generator.trainable_variables
-    g_optimizer.apply_gradients(zip(tape.gradient(g_loss, g_vars), g_vars))
-    return d_loss, g_loss
-
-
-def _step_same_noise(
-    generator, discriminator, d_optimizer, g_optimizer, real, z_d, z_g
-):
-    return train_step(
-        generator, discriminator, d_optimizer, g_optimizer, real, z_d, z_d
-    )
-
-
 TRAIN_STEP = Exercise(
     name="train_step",
+    solutions=("tfgan_edu.models.gan:GAN.train_step",),
     chapter=1,
     title="One training step",
     summary="one step of Algorithm 1: update D on real and fake, then G through the new D",
@@ -444,7 +335,6 @@ def train_step(generator, discriminator, d_optimizer, g_optimizer, real, z_d, z_
     """
     raise NotImplementedError
 ''',
-    reference=train_step,
     cases=(
         Case("a 2-D MLP pair, batch 16, SGD steps", _step_inputs(0)),
         Case("another initialization and batch", _step_inputs(7, d_lr=0.2, g_lr=0.1)),
@@ -453,17 +343,17 @@ def train_step(generator, discriminator, d_optimizer, g_optimizer, real, z_d, z_
     "through the updated D, with the non-saturating loss; return (d_loss, g_loss).",
     mistakes=(
         Mistake(
-            _step_g_first,
+            "_step_g_first",
             "You updated the generator before the discriminator. Algorithm 1 "
             "first improves D, then moves G against the updated D.",
         ),
         Mistake(
-            _step_saturating,
+            "_step_saturating",
             "The generator step uses the saturating loss mean(log(1 - D(G(z)))). "
             "Use the non-saturating mean(softplus(-fake_logits)).",
         ),
         Mistake(
-            _step_same_noise,
+            "_step_same_noise",
             "The generator's step reused z_d. Draw its fakes from the fresh noise z_g.",
         ),
     ),

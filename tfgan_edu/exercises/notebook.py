@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tfgan_edu.exercises._registry import CHAPTERS, EXERCISES
+from tfgan_edu.exercises._registry import CHAPTERS, EXERCISES, QUESTIONS
 
 SETUP = """\
 import keras
@@ -28,10 +28,12 @@ import tfgan_edu as tge"""
 INTRO = """\
 Write each function below: replace `raise NotImplementedError` with your code, run
 the cell, then run the check cell under it. `tge.exercises.check` calls your function
-and a reference implementation on the same fixed inputs and compares values, shapes,
-dtypes and, where training differentiates the function, gradients. It prints
+on fixed inputs and compares values, shapes, dtypes and, where training differentiates
+the function, gradients with what the reference solution returned. It prints
 `✓ ... passed` or the first difference, with the expected and received values and a
-hint.
+hint. Each case earns its share of the exercise's point (partial credit). Write the
+computation yourself: calling the library's own version (`tge.losses....`) scores 0.
+The concept questions at the end take one number each.
 
 Keep the function names and signatures: the last cell checks everything again and
 prints your score, and your instructor may grade the notebook with
@@ -122,9 +124,22 @@ def make_notebook(chapter: int):
                 metadata={"tfgan_edu": {"check": exercise.name}},
             )
         )
+    for question in (q for q in QUESTIONS.values() if q.chapter == chapter):
+        cells.append(
+            v4.new_markdown_cell(
+                f"### Concept question `{question.name}`\n\n{question.text}"
+            )
+        )
+        cells.append(
+            v4.new_code_cell(
+                f"{question.name} = None  # your answer, one number\n"
+                f'tge.exercises.check("{question.name}", {question.name});',
+                metadata={"tfgan_edu": {"question": question.name}},
+            )
+        )
     cells.append(
         v4.new_markdown_cell(
-            "## Your score\n\nEvery exercise of this notebook, checked again:"
+            "## Your score\n\nEvery exercise and question of this notebook, checked again:"
         )
     )
     cells.append(

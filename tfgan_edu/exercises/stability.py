@@ -20,13 +20,6 @@ from tfgan_edu.exercises._core import (
 # --- interpolation between real and fake -----------------------------------------
 
 
-def interpolate(real, fake, seed):
-    """Reference: `eps * real + (1 - eps) * fake`, one `eps ~ U[0, 1]` per example."""
-    shape = (ops.shape(real)[0],) + (1,) * (len(real.shape) - 1)  # (B, 1, ..., 1)
-    eps = keras.random.uniform(shape, 0.0, 1.0, dtype=real.dtype, seed=seed)
-    return eps * real + (1.0 - eps) * fake
-
-
 def _interpolate_normal(real, fake, seed):
     shape = (ops.shape(real)[0],) + (1,) * (len(real.shape) - 1)
     eps = keras.random.normal(shape, dtype=real.dtype, seed=seed)
@@ -67,7 +60,7 @@ def _verify_interpolate(fn):
 
     for shape, seed in (((6, 4, 4, 1), 0), ((4000, 3), 1)):
         real, fake = _pairs(seed, shape)
-        expected = interpolate(real, fake, seed=seed)
+        expected = tf.zeros(real.shape, real.dtype)  # only its type, shape, dtype
         received = fn(real, fake, seed)
         what = f"the returned value for real and fake of shape {shape}"
         diff = _type_difference(what, expected, received)
@@ -156,7 +149,6 @@ def interpolate(real, fake, seed):
     """
     raise NotImplementedError
 ''',
-    reference=interpolate,
     cases=(),
     hint="eps = keras.random.uniform((batch, 1, ..., 1), 0.0, 1.0, seed=seed); "
     "x_hat = eps * real + (1 - eps) * fake.",
@@ -165,51 +157,6 @@ def interpolate(real, fake, seed):
 
 
 # --- the gradient penalty ---------------------------------------------------------
-
-
-def gradient_penalty(critic, real, fake, eps):
-    """Reference: `mean((sqrt(||grad D(x_hat)||^2 + 1e-12) - 1)^2)`, per example."""
-    eps = ops.reshape(eps, (-1,) + (1,) * (len(real.shape) - 1))  # (B, 1, ..., 1)
-    x_hat = eps * real + (1.0 - eps) * fake
-    with tf.GradientTape() as tape:
-        tape.watch(x_hat)
-        scores = critic(x_hat, training=True)
-    grads = tape.gradient(scores, x_hat)  # (B, ...)
-    sq_norms = ops.sum(ops.square(grads), axis=tuple(range(1, len(real.shape))))
-    norms = ops.sqrt(sq_norms + 1e-12)  # the epsilon keeps the gradient finite at 0
-    return ops.mean(ops.square(norms - 1.0))
-
-
-def _gp_no_epsilon(critic, real, fake, eps):
-    eps = ops.reshape(eps, (-1,) + (1,) * (len(real.shape) - 1))
-    x_hat = eps * real + (1.0 - eps) * fake
-    with tf.GradientTape() as tape:
-        tape.watch(x_hat)
-        scores = critic(x_hat, training=True)
-    grads = tape.gradient(scores, x_hat)
-    norms = ops.sqrt(ops.sum(ops.square(grads), axis=tuple(range(1, len(real.shape)))))
-    return ops.mean(ops.square(norms - 1.0))
-
-
-def _gp_batch_norm(critic, real, fake, eps):
-    eps = ops.reshape(eps, (-1,) + (1,) * (len(real.shape) - 1))
-    x_hat = eps * real + (1.0 - eps) * fake
-    with tf.GradientTape() as tape:
-        tape.watch(x_hat)
-        scores = critic(x_hat, training=True)
-    grads = tape.gradient(scores, x_hat)
-    return ops.square(ops.sqrt(ops.sum(ops.square(grads)) + 1e-12) - 1.0)
-
-
-def _gp_squared_norm(critic, real, fake, eps):
-    eps = ops.reshape(eps, (-1,) + (1,) * (len(real.shape) - 1))
-    x_hat = eps * real + (1.0 - eps) * fake
-    with tf.GradientTape() as tape:
-        tape.watch(x_hat)
-        scores = critic(x_hat, training=True)
-    grads = tape.gradient(scores, x_hat)
-    sq_norms = ops.sum(ops.square(grads), axis=tuple(range(1, len(real.shape))))
-    return ops.mean(ops.square(sq_norms - 1.0))
 
 
 def _linear_critic(n_features: int, weight: float | None):
@@ -282,6 +229,7 @@ def _observe_penalty(fn, inputs, case):
 
 GRADIENT_PENALTY = Exercise(
     name="gradient_penalty",
+    solutions=("tfgan_edu.penalties:gradient_penalty",),
     chapter=6,
     title="The WGAN-GP gradient penalty",
     summary="mean((||grad D(x_hat)|| - 1)^2) per example, finite even where the gradient is 0",
@@ -316,7 +264,6 @@ def gradient_penalty(critic, real, fake, eps):
     """
     raise NotImplementedError
 ''',
-    reference=gradient_penalty,
     cases=(
         Case(
             "a linear critic D(x) = w . x on 2-D points: ||grad D|| = ||w|| everywhere",
@@ -335,19 +282,19 @@ def gradient_penalty(critic, real, fake, eps):
     "then ops.mean(ops.square(norms - 1.0)).",
     mistakes=(
         Mistake(
-            _gp_no_epsilon,
+            "_gp_no_epsilon",
             "The gradient norm needs an epsilon inside the square root: "
             "ops.sqrt(sum_of_squares + 1e-12). The derivative of sqrt at 0 is "
             "infinite, so a zero input gradient makes the critic's weight "
             "gradients NaN.",
         ),
         Mistake(
-            _gp_batch_norm,
+            "_gp_batch_norm",
             "Take the norm per example (sum over the non-batch axes only), then "
             "average the squared gaps over the batch.",
         ),
         Mistake(
-            _gp_squared_norm,
+            "_gp_squared_norm",
             "Penalize (||grad|| - 1)^2 with the norm, not the squared norm.",
         ),
     ),
@@ -356,34 +303,6 @@ def gradient_penalty(critic, real, fake, eps):
 
 
 # --- R1 ------------------------------------------------------------------------------
-
-
-def r1_penalty(critic, real):
-    """Reference: `mean(||grad D(x)||^2)` over the real samples."""
-    with tf.GradientTape() as tape:
-        tape.watch(real)
-        scores = critic(real, training=True)
-    grads = tape.gradient(scores, real)
-    return ops.mean(ops.sum(ops.square(grads), axis=tuple(range(1, len(real.shape)))))
-
-
-def _r1_norm(critic, real):
-    with tf.GradientTape() as tape:
-        tape.watch(real)
-        scores = critic(real, training=True)
-    grads = tape.gradient(scores, real)
-    return ops.mean(
-        ops.sqrt(
-            ops.sum(ops.square(grads), axis=tuple(range(1, len(real.shape)))) + 1e-12
-        )
-    )
-
-
-def _r1_mean_elements(critic, real):
-    with tf.GradientTape() as tape:
-        tape.watch(real)
-        scores = critic(real, training=True)
-    return ops.mean(ops.square(tape.gradient(scores, real)))
 
 
 def _r1_inputs(critic_factory, shape, seed):
@@ -396,6 +315,7 @@ def _r1_inputs(critic_factory, shape, seed):
 
 R1 = Exercise(
     name="r1_penalty",
+    solutions=("tfgan_edu.penalties:r1_penalty",),
     chapter=6,
     title="The R1 penalty",
     summary="mean(||grad D(x)||^2) on real data (Mescheder et al. 2018)",
@@ -424,7 +344,6 @@ def r1_penalty(critic, real):
     """
     raise NotImplementedError
 ''',
-    reference=r1_penalty,
     cases=(
         Case(
             "a linear critic on 2-D points: R1 = ||w||^2",
@@ -439,11 +358,11 @@ def r1_penalty(critic, real):
     "ops.mean(ops.sum(ops.square(grads), axis=[1, ...])).",
     mistakes=(
         Mistake(
-            _r1_norm,
+            "_r1_norm",
             "R1 uses the squared norm ||grad D(x)||^2, not the norm.",
         ),
         Mistake(
-            _r1_mean_elements,
+            "_r1_mean_elements",
             "Sum the squared gradient over each example's features (the squared "
             "norm), then average over the batch: do not average over features.",
         ),
@@ -453,30 +372,6 @@ def r1_penalty(critic, real):
 
 
 # --- spectral normalization by power iteration ----------------------------------------
-
-
-def spectral_normalize(kernel, u, n_iterations):
-    """Reference: `kernel / sigma` and the updated `u`, by power iteration."""
-    kernel = np.asarray(kernel, np.float64)
-    w = kernel.reshape(-1, kernel.shape[-1])  # (m, out)
-    u = np.asarray(u, np.float64)
-    for _ in range(n_iterations):
-        v = w @ u
-        v = v / max(np.linalg.norm(v), 1e-12)  # (m,)
-        u = w.T @ v
-        u = u / max(np.linalg.norm(u), 1e-12)  # (out,)
-    sigma = v @ w @ u
-    return kernel / sigma, u
-
-
-def _sn_frobenius(kernel, u, n_iterations):
-    _, u_new = spectral_normalize(kernel, u, n_iterations)
-    return kernel / np.linalg.norm(kernel), u_new
-
-
-def _sn_old_u(kernel, u, n_iterations):
-    normalized, _ = spectral_normalize(kernel, u, n_iterations)
-    return normalized, np.asarray(u, np.float64)
 
 
 def _sn_inputs(seed, shape, n_iterations):
@@ -528,7 +423,6 @@ def spectral_normalize(kernel, u, n_iterations):
     """
     raise NotImplementedError
 ''',
-    reference=spectral_normalize,
     cases=(
         Case("a dense kernel (5, 3), one iteration", _sn_inputs(0, (5, 3), 1)),
         Case(
@@ -545,13 +439,13 @@ def spectral_normalize(kernel, u, n_iterations):
     "u = W.T @ v / norm; sigma = v @ W @ u; return kernel / sigma, u.",
     mistakes=(
         Mistake(
-            _sn_frobenius,
+            "_sn_frobenius",
             "You divided by the Frobenius norm sqrt(sum W^2). Spectral "
             "normalization divides by the largest singular value, estimated by "
             "power iteration.",
         ),
         Mistake(
-            _sn_old_u,
+            "_sn_old_u",
             "Return the updated u: the next training step continues the power "
             "iteration from it.",
         ),

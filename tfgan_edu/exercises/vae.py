@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import tensorflow as tf
-from keras import ops
 
 from tfgan_edu.exercises._core import Case, Exercise, Mistake
 
@@ -26,19 +25,6 @@ def _encoder_outputs(seed: int, batch: int, latent: int, with_eps: bool):
 
 
 # --- the reparameterization trick ---------------------------------------------
-
-
-def reparameterize(mean, log_var, eps):
-    """Reference: `z = mean + exp(log_var / 2) * eps`."""
-    return mean + ops.exp(0.5 * log_var) * eps
-
-
-def _reparam_variance(mean, log_var, eps):
-    return mean + ops.exp(log_var) * eps
-
-
-def _reparam_log_std(mean, log_var, eps):
-    return mean + 0.5 * log_var * eps
 
 
 REPARAMETERIZE = Exercise(
@@ -73,7 +59,6 @@ def reparameterize(mean, log_var, eps):
     """
     raise NotImplementedError
 ''',
-    reference=reparameterize,
     cases=(
         Case(
             "a batch of 4 in a 3-D latent space",
@@ -89,12 +74,12 @@ def reparameterize(mean, log_var, eps):
     hint="sigma = exp(0.5 * log_var), then z = mean + sigma * eps.",
     mistakes=(
         Mistake(
-            _reparam_variance,
+            "_reparam_variance",
             "exp(log_var) is the variance sigma^2. The noise is scaled by the "
             "standard deviation sigma = exp(0.5 * log_var).",
         ),
         Mistake(
-            _reparam_log_std,
+            "_reparam_log_std",
             "0.5 * log_var is log(sigma), not sigma: exponentiate it.",
         ),
     ),
@@ -104,25 +89,9 @@ def reparameterize(mean, log_var, eps):
 # --- the KL divergence to the prior ---------------------------------------------
 
 
-def gaussian_kl(mean, log_var):
-    """Reference: `KL(N(mean, exp(log_var)) || N(0, I))` per example, shape `(B,)`."""
-    return 0.5 * ops.sum(ops.square(mean) + ops.exp(log_var) - 1.0 - log_var, axis=-1)
-
-
-def _kl_wrong_sign(mean, log_var):
-    return -gaussian_kl(mean, log_var)
-
-
-def _kl_mean_over_latent(mean, log_var):
-    return 0.5 * ops.mean(ops.square(mean) + ops.exp(log_var) - 1.0 - log_var, axis=-1)
-
-
-def _kl_batch_mean(mean, log_var):
-    return ops.mean(gaussian_kl(mean, log_var))
-
-
 GAUSSIAN_KL = Exercise(
     name="gaussian_kl",
+    solutions=("tfgan_edu.models.vae:gaussian_kl",),
     chapter=5,
     title="The KL divergence to the prior",
     summary="KL(N(mu, sigma^2) || N(0, I)) in closed form, per example",
@@ -152,7 +121,6 @@ def gaussian_kl(mean, log_var):
     """
     raise NotImplementedError
 ''',
-    reference=gaussian_kl,
     cases=(
         Case(
             "the prior itself (mean 0, log_var 0): KL = 0",
@@ -168,18 +136,18 @@ def gaussian_kl(mean, log_var):
     hint="0.5 * sum(mean**2 + exp(log_var) - 1 - log_var) over the last axis.",
     mistakes=(
         Mistake(
-            _kl_wrong_sign,
+            "_kl_wrong_sign",
             "The sign is wrong: a KL divergence is never negative. It is "
             "0.5 * sum(mu^2 + sigma^2 - 1 - log sigma^2) (the ELBO has -KL, the "
             "loss +KL).",
         ),
         Mistake(
-            _kl_mean_over_latent,
+            "_kl_mean_over_latent",
             "Sum over the latent dimensions (axis=-1), do not average: the KL of "
             "independent components adds up.",
         ),
         Mistake(
-            _kl_batch_mean,
+            "_kl_batch_mean",
             "Return one KL per example, shape (B,): do not average over the batch.",
         ),
     ),
