@@ -1,5 +1,7 @@
 """`tge.experiments.compare`, `default_vae` and `default_vaegan`."""
 
+import importlib
+
 import numpy as np
 import pandas
 import pytest
@@ -79,3 +81,70 @@ def test_compare_on_the_ring(monkeypatch):
 def test_compare_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         experiments.compare(**kwargs)
+
+
+def _fid_float64(a, b):
+    """FID by the formula in float64 NumPy/SciPy: the independent reference."""
+    import scipy.linalg
+
+    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
+    s_a, s_b = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
+    root = scipy.linalg.sqrtm(s_a @ s_b).real
+    return float(np.sum((a.mean(0) - b.mean(0)) ** 2) + np.trace(s_a + s_b - 2 * root))
+
+
+def test_compare_on_mnist_5k_scores_in_the_mnist_classifier_features():
+    comparison = experiments.compare(
+        "mnist_5k",
+        epochs=1,
+        models=["VAE"],
+        n=64,
+        batch_size=32,
+        n_samples=100,
+        jit_compile=False,
+        run_eagerly=True,
+    )
+    rows = _rows_by_model(comparison)
+    assert list(rows) == ["real (train split)", "VAE"]
+    vae = comparison.models["VAE"]
+    assert vae.data_shape == (28, 28, 1)
+    load = dict(batch_size=1000, shuffle=False, drop_remainder=False)
+    test = np.concatenate(list(tge.data.load("mnist_5k", split="test", **load)))
+    train = np.concatenate(list(tge.data.load("mnist_5k", split="train", **load)))
+    assert test.shape == (1000, 28, 28, 1)
+    extract = tge.metrics.get_extractor("mnist")
+    test_f = extract(test)
+    # The real row: the first n=64 train digits against the 1,000 test digits.
+    want_real = _fid_float64(test_f, extract(train[:64]))
+    assert rows["real (train split)"]["fid"] == pytest.approx(want_real, rel=1e-4)
+    want_vae = _fid_float64(test_f, extract(vae.generate(100, seed=0)))
+    assert rows["VAE"]["fid"] == pytest.approx(want_vae, rel=1e-4)
+    # In the digits classifier's features the same samples score differently:
+    # the extractor really is the mnist one.
+    digits_f = tge.metrics.get_extractor("digits")
+    other = _fid_float64(digits_f(test), digits_f(vae.generate(100, seed=0)))
+    assert abs(other - want_vae) > 1e-2 * want_vae
+    mse = np.mean((vae.reconstruct(test) - test) ** 2)
+    assert rows["VAE"]["reconstruction_mse"] == pytest.approx(float(mse), rel=1e-5)
+
+
+def test_main_prints_the_table(capsys):
+    main = importlib.import_module("tfgan_edu.experiments.compare").main
+    comparison = main(
+        [
+            "--data",
+            "ring",
+            "--epochs",
+            "1",
+            "--n",
+            "256",
+            "--n-samples",
+            "50",
+            "--models",
+            "GAN",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert out.startswith("compare('ring', epochs=1, n_samples=50, n=256, seed=0):")
+    assert comparison.markdown() in out
+    assert [row["model"] for row in comparison.rows] == ["real (train split)", "GAN"]

@@ -28,6 +28,10 @@ from tfgan_edu.models import GAN, VAE, VAEGAN
 MODELS = ("GAN", "VAE", "VAE-GAN")
 """The model families `compare` knows, in table order."""
 
+IMAGE_DATA = ("digits", "mnist_5k")
+"""The image datasets `compare` knows: both ship offline with a train/test split
+and a classifier whose features the metrics use (`metrics.features.REFERENCE_EXTRACTORS`)."""
+
 # Digits: 16 latent dimensions suffice for a VAE of 1,437 small images
 # (more stay at the prior); the DCGAN keeps its 64.
 IMAGE_LATENT_DIM = 16
@@ -267,11 +271,12 @@ def compare(
     Every model sees the same batches (`tfgan_edu.data.load(data,
     batch_size, seed=seed)`) for the same number of epochs; they are built
     by `default_gan`, `default_vae` and `default_vaegan`. Then, on held-out
-    data (the `test` split of `digits`; for the 2-D mixtures a fresh draw
-    of `n_samples` points):
+    data (the `test` split of `digits` or `mnist_5k`; for the 2-D mixtures
+    a fresh draw of `n_samples` points):
 
-    - images: `fid` in the feature space of the digits classifier
-      (`tfgan_edu.metrics.fid(..., extractor="digits")`) and improved
+    - images: `fid` in the feature space of the dataset's own shipped
+      classifier (`extractor="digits"` for `digits`, `"mnist"` for
+      `mnist_5k`: `tfgan_edu.metrics.features.REFERENCE_EXTRACTORS`) and improved
       `precision_recall` (Kynkaenniemi et al. 2019, k = 3) in the same
       features, from `n_samples` generated images;
     - 2-D mixtures: `frechet_distance` and `precision_recall` of the raw
@@ -287,15 +292,17 @@ def compare(
     reach with that many samples.
 
     Args:
-        data: `"digits"` (images) or a 2-D mixture (`"ring"`, `"grid"`,
-            `"spiral"`). Defaults to `"digits"`.
+        data: `"digits"` or `"mnist_5k"` (images, 32x32 and 28x28) or a
+            2-D mixture (`"ring"`, `"grid"`, `"spiral"`). Defaults to
+            `"digits"`.
         epochs: training epochs of every model. Defaults to 30.
         models: which of `"GAN"`, `"VAE"`, `"VAE-GAN"` to train, in table
             order. Defaults to all three.
         batch_size: Defaults to 64 for images, 128 for 2-D data.
         n_samples: generated samples scored per model. Defaults to 1000.
-        n: training examples (the first `n` digits, or `n` points drawn
-            from a mixture); `None` for all digits or 25,000 points.
+        n: training examples (the first `n` digits of the train split, or
+            `n` points drawn from a mixture); `None` for the whole train
+            split (1,437 `digits`, 4,000 `mnist_5k`) or 25,000 points.
         seed: seeds data order, weights and noise. Defaults to 0.
         jit_compile: passed to every model's `compile`. Defaults to `None`:
             XLA on for images (as the default builders), off for vectors.
@@ -338,7 +345,10 @@ def compare(
         seconds[name] = time.perf_counter() - start
         trained[name], histories[name] = model, history.history
 
-    scorer = _ImageScores(held_out) if image else _PointScores(data, held_out)
+    if image:
+        scorer = _ImageScores(held_out, metrics.features.REFERENCE_EXTRACTORS[data])
+    else:
+        scorer = _PointScores(data, held_out)
     rows = [
         {
             "model": "real (train split)",
@@ -367,10 +377,10 @@ def compare(
 
 
 def _check_arguments(data, epochs, models, n_samples):
-    if data not in ("digits", *toy2d.NAMES):
+    if data not in (*IMAGE_DATA, *toy2d.NAMES):
         raise ValueError(
-            "`compare` runs on the offline data: 'digits' or a 2-D mixture "
-            f"{toy2d.NAMES}. Received: data={data!r}"
+            f"`compare` runs on the offline data: images {IMAGE_DATA} or a 2-D "
+            f"mixture {toy2d.NAMES}. Received: data={data!r}"
         )
     check_int("epochs", epochs)
     check_int(
@@ -388,7 +398,7 @@ def _check_arguments(data, epochs, models, n_samples):
 
 def _real_sets(data, n, n_samples, seed):
     """`(train, held_out)`: training samples and the held-out reference."""
-    if data == "digits":
+    if data in IMAGE_DATA:
         load = dict(batch_size=512, shuffle=False, drop_remainder=False)
         train = np.concatenate(
             [np.asarray(b) for b in data_module.load(data, split="train", **load)]
@@ -402,14 +412,14 @@ def _real_sets(data, n, n_samples, seed):
 
 
 class _ImageScores:
-    """FID and precision/recall in the digits classifier's features."""
+    """FID and precision/recall in the features of a shipped classifier."""
 
-    def __init__(self, held_out):
-        self.held_out = held_out
-        self.real_features = metrics.extract_features("digits", held_out)
+    def __init__(self, held_out, extractor):
+        self.extractor = extractor
+        self.real_features = metrics.extract_features(extractor, held_out)
 
     def __call__(self, images):
-        fake_features = metrics.extract_features("digits", images)
+        fake_features = metrics.extract_features(self.extractor, images)
         return {
             "fid": metrics.fid(self.real_features, fake_features, extractor=None),
             **metrics.precision_recall(self.real_features, fake_features),
@@ -517,3 +527,60 @@ def _latent_path(model, originals, seed, steps=10):
 def _no_encoder(ax):
     ax.text(0.5, 0.5, "GAN: no encoder,\nno reconstructions", ha="center", va="center")
     ax.set_axis_off()
+
+
+def main(argv=None) -> Comparison:
+    """Runs `compare` from the command line and prints its table as Markdown.
+
+    `python -m tfgan_edu.experiments.compare --data mnist_5k --epochs 10`
+    prints the numbers the README's GAN / VAE / VAE-GAN table quotes, with
+    the machine's description and the wall time of the whole run.
+
+    Args:
+        argv: the command-line arguments (`--data`, `--epochs`,
+            `--n-samples`, `--seed`, `--n`). Defaults to `sys.argv[1:]`.
+
+    Returns:
+        The `Comparison`.
+
+    Example:
+
+    >>> c = main(["--data", "ring", "--epochs", "1", "--n", "256",
+    ...           "--n-samples", "50", "--models", "VAE"])  # doctest: +ELLIPSIS
+    compare('ring', epochs=1, ...
+    >>> len(c.rows)
+    2
+    """
+    import argparse
+    import os
+    import platform
+
+    parser = argparse.ArgumentParser(description=main.__doc__.splitlines()[0])
+    parser.add_argument("--data", default="digits")
+    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--n-samples", type=int, default=1000)
+    parser.add_argument("--n", type=int, default=None)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--models", nargs="+", default=list(MODELS))
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    comparison = compare(
+        args.data,
+        epochs=args.epochs,
+        models=args.models,
+        n_samples=args.n_samples,
+        n=args.n,
+        seed=args.seed,
+    )
+    print(
+        f"compare({args.data!r}, epochs={args.epochs}, n_samples={args.n_samples}, "
+        f"n={args.n}, seed={args.seed}): {time.perf_counter() - start:.0f} s wall, "
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
+    print(comparison.markdown())
+    return comparison
+
+
+if __name__ == "__main__":
+    main()
