@@ -278,3 +278,52 @@ def test_translation_losses_in_float64():
     assert float(ref("pix2pix_generator_loss")(logits, fake, target)) == pytest.approx(
         expected
     )
+
+
+@pytest.mark.parametrize("padding", ["same", "valid"])
+def test_transposed_conv_output_size_matches_keras_layers_on_a_grid(padding):
+    size_of = ref("transposed_conv_output_size")
+    for size in (1, 3, 4, 7):
+        for kernel in (1, 2, 3, 4, 5):
+            for stride in (1, 2, 3):
+                layer = keras.layers.Conv2DTranspose(
+                    1, kernel, strides=stride, padding=padding
+                )
+                out = layer(np.zeros((1, size, size, 1), np.float32))
+                assert size_of(size, kernel, stride, padding) == out.shape[1]
+
+
+def test_dcgan_blocks_match_keras_layers_with_the_same_weights():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(3, 5, 5, 2)).astype(np.float32)
+    kernel = rng.normal(0, 0.3, size=(4, 4, 6, 2)).astype(np.float32)
+    gamma = rng.uniform(0.5, 1.5, size=6).astype(np.float32)
+    beta = rng.normal(0, 0.2, size=6).astype(np.float32)
+    conv = keras.layers.Conv2DTranspose(6, 4, strides=2, padding="same", use_bias=False)
+    norm = keras.layers.BatchNormalization(epsilon=1e-3)
+    conv.build(x.shape)
+    conv.set_weights([kernel])
+    u = conv(x)
+    norm.build(u.shape)
+    norm.set_weights([gamma, beta, np.zeros(6), np.ones(6)])
+    expected = keras.activations.relu(norm(u, training=True))
+    got = ref("dcgan_generator_block")(x, kernel, gamma, beta)
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5)
+
+    d_kernel = rng.normal(0, 0.3, size=(3, 3, 2, 4)).astype(np.float32)
+    bias = rng.normal(size=4).astype(np.float32)
+    d_conv = keras.layers.Conv2D(4, 3, strides=2, padding="same")
+    d_conv.build(x.shape)
+    d_conv.set_weights([d_kernel, bias])
+    expected = keras.layers.LeakyReLU(negative_slope=0.2)(d_conv(x))
+    got = ref("dcgan_discriminator_block")(x, d_kernel, bias)
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5)
+
+
+def test_acgan_class_loss_matches_float64_log_softmax():
+    c = np.array([[80.0, -80.0, 0.0], [1.0, 2.0, 3.0]], np.float32)
+    y = np.array([1, 2], np.int32)
+    expected = np.mean(special.logsumexp(_np(c), axis=1) - _np(c)[[0, 1], y])
+    assert float(ref("acgan_class_loss")(c, y)) == pytest.approx(expected, rel=1e-6)
+    onehot = ref("conditional_generator_input")(np.zeros((2, 3), np.float32), y, 4)
+    np.testing.assert_array_equal(onehot[:, 3:], np.eye(4)[y])

@@ -115,7 +115,7 @@ def _report(
             {
                 "name": name,
                 "passed": passed,
-                "score": round(float(result.get("score", passed)), 4),
+                "score": _points(result.get("score", passed)),
                 "max_score": 1,
                 "message": result["message"],
                 "cases": result.get("cases", []),
@@ -124,7 +124,7 @@ def _report(
     report: dict[str, Any] = {
         "notebook": str(path),
         "chapter": chapter,
-        "score": round(sum(e["score"] for e in exercises), 4),
+        "score": _points(sum(e["score"] for e in exercises)),
         "max_score": len(exercises),
         "exercises": exercises,
         "errors": errors,
@@ -135,6 +135,12 @@ def _report(
     if error:
         report["error"] = error
     return report
+
+
+def _points(value) -> int | float:
+    """A score rounded to 4 decimals, as an int when it is whole (3, not 3.0)."""
+    value = round(float(value), 4)
+    return int(value) if value.is_integer() else value
 
 
 def _first_line(cell) -> str:
