@@ -1,7 +1,8 @@
 """Experiments: default models, complete training runs with reports,
-reproducibility, hyperparameter sweeps and the demonstrations of chapter 6."""
+reproducibility, hyperparameter sweeps, the demonstrations of chapter 6 and
+the chapter notebooks' helpers (`chapters`)."""
 
-from tfgan_edu.experiments import demos
+from tfgan_edu.experiments import chapters, demos
 from tfgan_edu.experiments.compare import (
     Comparison,
     compare,
@@ -26,6 +27,7 @@ from tfgan_edu.experiments.training import (
 __all__ = [
     "Comparison",
     "TrainResult",
+    "chapters",
     "compare",
     "default_gan",
     "default_vae",
