@@ -13,3 +13,7 @@ from tfgan_edu_solutions.expected import write_expected  # noqa: E402
 if __name__ == "__main__":
     for path in write_expected():
         print(path)
+    from tfgan_edu_solutions.notebooks import write_solution_notebooks
+
+    for path in write_solution_notebooks():
+        print(path)

@@ -27,7 +27,9 @@ def test_stored_pages_and_notebooks_are_up_to_date(tmp_path):
     for path in written:
         folder = DOCS if path.suffix == ".md" else NOTEBOOKS
         stored = folder / path.name
-        assert stored.exists(), f"{stored} missing: python -m tfgan_edu.exercises.projects"
+        assert stored.exists(), (
+            f"{stored} missing: python -m tfgan_edu.exercises.projects"
+        )
         if path.suffix == ".md":
             assert stored.read_text() == path.read_text(), f"{stored.name} is stale"
         else:

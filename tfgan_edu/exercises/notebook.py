@@ -145,11 +145,30 @@ def make_notebook(chapter: int):
     cells.append(
         v4.new_code_cell(f"tge.exercises.check_all(globals(), chapter={chapter});")
     )
-    for index, cell in enumerate(
-        cells
-    ):  # stable ids keep the stored files diff-friendly
-        cell["id"] = f"ch{chapter:02d}-cell{index:02d}"
-    return v4.new_notebook(
+    return new_notebook(
+        cells,
+        f"ch{chapter:02d}",
+        {"chapter": chapter, "exercises": [e.name for e in exercises]},
+    )
+
+
+def new_notebook(cells, id_prefix: str, tfgan_edu: dict):
+    """A version-4 notebook of `cells` with stable cell ids and our metadata.
+
+    Args:
+        cells: the cells.
+        id_prefix: cell `i` gets the id `f"{id_prefix}-cell{i:02d}"` (stable
+            ids keep the stored files diff-friendly).
+        tfgan_edu: the notebook's `tfgan_edu` metadata.
+
+    Returns:
+        An `nbformat` notebook node with a Python 3 kernelspec.
+    """
+    import nbformat
+
+    for index, cell in enumerate(cells):
+        cell["id"] = f"{id_prefix}-cell{index:02d}"
+    return nbformat.v4.new_notebook(
         cells=cells,
         metadata={
             "kernelspec": {
@@ -158,7 +177,7 @@ def make_notebook(chapter: int):
                 "name": "python3",
             },
             "language_info": {"name": "python"},
-            "tfgan_edu": {"chapter": chapter, "exercises": [e.name for e in exercises]},
+            "tfgan_edu": tfgan_edu,
         },
     )
 

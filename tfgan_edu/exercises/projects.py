@@ -23,6 +23,7 @@ import dataclasses
 from pathlib import Path
 
 from tfgan_edu.exercises._registry import CHAPTERS
+from tfgan_edu.exercises.notebook import new_notebook
 
 SETUP = """\
 import keras
@@ -305,19 +306,8 @@ def make_project_notebook(project: Project):
         v4.new_code_cell("# your table"),
         v4.new_markdown_cell("## Analysis (about 300 words)\n\n*Write here.*"),
     ]
-    for index, cell in enumerate(cells):
-        cell["id"] = f"project{project.chapter:02d}-cell{index:02d}"
-    return v4.new_notebook(
-        cells=cells,
-        metadata={
-            "kernelspec": {
-                "display_name": "Python 3 (ipykernel)",
-                "language": "python",
-                "name": "python3",
-            },
-            "language_info": {"name": "python"},
-            "tfgan_edu": {"project": project.chapter},
-        },
+    return new_notebook(
+        cells, f"project{project.chapter:02d}", {"project": project.chapter}
     )
 
 
