@@ -9,7 +9,7 @@ confidence >= 0.9 against that of the real held-out digits, and the rarest
 class. A seed passes when `tge.metrics.quality_bar` says so (confident at least
 0.75 times as often as the real held-out digits, every class >= 5%).
 
-    python benchmarks/mnist_dcgan.py [--seeds 0 1 2] [--epochs N]
+    python benchmarks/mnist_dcgan.py [--seeds 0 1 2] [--epochs N] [--keep DIR]
 
 Prints a Markdown table and writes JSON (default:
 benchmarks/results/mnist_dcgan.json). Train seconds are wall time of
@@ -44,6 +44,9 @@ def main(argv=None) -> int:
         "--out",
         default=str(Path(__file__).parent / "results" / "mnist_dcgan.json"),
     )
+    parser.add_argument(
+        "--keep", default=None, help="keep each seed's run folder under this folder"
+    )
     args = parser.parse_args(argv)
     settings = recipes.defaults_for("mnist_5k")
     steps = args.epochs * (TRAIN_DIGITS // settings.batch_size)
@@ -53,11 +56,11 @@ def main(argv=None) -> int:
     )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for seed in args.seeds:
-        with tempfile.TemporaryDirectory() as out:
+        with tempfile.TemporaryDirectory() as tmp:
             result = experiments.train(
                 "mnist_5k",
                 epochs=args.epochs,
-                out_dir=out,
+                out_dir=Path(args.keep or tmp) / f"seed_{seed}",
                 seed=seed,
                 sample_every=DEMO["sample_every"],
                 verbose=0,
@@ -78,19 +81,19 @@ def main(argv=None) -> int:
             f"| {scores['min_class_fraction']:.3f} | {scores['passed_quality_bar']} |",
             flush=True,
         )
-    write_results(
-        Path(args.out),
-        {
-            "machine": describe_machine(),
-            "date": time.strftime("%Y-%m-%d"),
-            "settings": {
-                **dataclasses.asdict(settings),
-                "epochs": args.epochs,
-                "steps": steps,
+        write_results(  # after every seed, so a long run leaves its results
+            Path(args.out),
+            {
+                "machine": describe_machine(),
+                "date": time.strftime("%Y-%m-%d"),
+                "settings": {
+                    **dataclasses.asdict(settings),
+                    "epochs": args.epochs,
+                    "steps": steps,
+                },
+                "runs": rows,
             },
-            "runs": rows,
-        },
-    )
+        )
     return 0
 
 

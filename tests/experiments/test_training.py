@@ -75,6 +75,10 @@ def test_default_gan_for_mnist_5k():
     settings = tge.recipes.defaults_for("mnist_5k")
     assert gan.data_shape == (28, 28, 1) and gan.latent_dim == settings.latent_dim
     assert gan.ema_decay == settings.ema_decay
+    # 28x28 DCGAN at base_filters: 7x7x(2b) -> 14x14xb -> 28x28x1, and back.
+    b = settings.base_filters
+    assert gan.generator.get_layer("up_1_conv").filters == b
+    assert gan.discriminator.get_layer("down_1_conv").filters == b
 
 
 def _softmax_scores(logits):

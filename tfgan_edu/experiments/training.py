@@ -57,11 +57,14 @@ def default_gan(
     Vectors (the 2-D mixtures) get an MLP generator and discriminator with
     two hidden layers of 128 units; images get the DCGAN pair of
     `tfgan_edu.networks` at 32 base filters. Both players use
-    `Adam(learning_rate, beta_1=0.5)`.
+    `Adam(learning_rate, beta_1=0.5)`. `mnist_5k` gets the settings of
+    `tfgan_edu.recipes.MNIST_5K_DEFAULTS` (the demo's DCGAN): 28x28 networks
+    at 64 base filters, and `generate` samples from a moving average of the
+    generator's weights (`ema_decay`).
 
     Args:
-        data: a name from `tfgan_edu.data.load` (e.g. `"ring"`, `"digits"`)
-            or a sample shape such as `(2,)` or `(32, 32, 1)`.
+        data: a name from `tfgan_edu.data.load` (e.g. `"ring"`,
+            `"mnist_5k"`) or a sample shape such as `(2,)` or `(32, 32, 1)`.
         loss: loss family passed to `GAN.compile`. Defaults to
             `"non_saturating"`.
         latent_dim: noise size. Defaults to 16 for vectors, 64 for images.
