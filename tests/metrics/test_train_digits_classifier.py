@@ -57,3 +57,72 @@ def test_bad_arguments_are_refused(kwargs, message):
     with pytest.raises(ValueError) as info:
         script.train_classifier(**kwargs)
     assert str(info.value).endswith(message)
+
+
+def test_mnist_on_a_tiny_budget_writes_the_mnist_assets(tmp_path, capsys):
+    """The same script trains the MNIST classifier: one epoch of the 4,000
+    train digits already classifies far above chance (measured: see the
+    assert), and the files carry the MNIST names and metadata."""
+    out = tmp_path / "assets"
+    assert (
+        script.main(["--dataset", "mnist_5k", "--epochs", "1", "--out", str(out)]) == 0
+    )
+    assert capsys.readouterr().out.startswith("mnist_5k: trained in")
+    record = json.loads((out / features.MNIST_INFO_FILE).read_text())
+    assert record["dataset"] == "mnist_5k" and record["epochs"] == 1
+    assert record["max_rotation"] == script.SETTINGS["mnist_5k"].max_rotation
+    assert record["test_accuracy"] > 0.6  # 0.86 measured; chance is 0.1
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [
+            features.MNIST_WEIGHTS_FILE,
+            features.MNIST_INFO_FILE,
+            "mnist_5k_train_statistics.npz",
+            "mnist_5k_test_statistics.npz",
+        ]
+    )
+    meta = load_statistics(out / "mnist_5k_train_statistics.npz", with_meta=True)[2]
+    assert meta == {
+        "extractor": "mnist",
+        "dataset": "mnist_5k",
+        "split": "train",
+        "n": 4000,
+    }
+
+
+def test_bad_dataset_is_refused():
+    with pytest.raises(ValueError) as info:
+        script.train_classifier("mnist")
+    assert str(info.value).endswith("Received: dataset='mnist'")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("dataset", ["mnist_5k"])
+def test_the_script_reproduces_the_shipped_assets_bit_for_bit(dataset, tmp_path):
+    """Retraining with the shipped settings gives the shipped weights and
+    statistics exactly (mnist_5k: 133 s of CPU time, up to 6 minutes wall
+    on the shared 2-core machine; reproduced in three runs on 2026-12-04).
+
+    Not "digits": on 2026-12-04 the shipped digits weights were reproduced
+    neither by this script nor by its version before the MNIST change
+    (commit 7a9728d), whose full 15-epoch training this script matches
+    weight for weight (checked the same day)."""
+    assert script.main(["--dataset", dataset, "--out", str(tmp_path)]) == 0
+    name = features.REFERENCE_EXTRACTORS[dataset]
+    weights_file, info_file = features.CLASSIFIER_FILES[name]
+    shipped = features.shipped_classifier(name)
+    retrained = features.image_classifier(**features.CLASSIFIER_CONFIGS[name])
+    retrained.load_weights(tmp_path / weights_file)
+    for a, b in zip(shipped.get_weights(), retrained.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    for split in features.REFERENCE_SPLITS:
+        file = features.statistics_file(dataset, split)
+        for a, b in zip(
+            load_statistics(features.assets_directory() / file),
+            load_statistics(tmp_path / file),
+            strict=True,
+        ):
+            np.testing.assert_array_equal(a, b)
+    record = json.loads((tmp_path / info_file).read_text())
+    info = features.shipped_classifier_info(name)
+    for key in ("train_accuracy", "test_accuracy", "epochs", "seed", "config"):
+        assert record[key] == info[key], key
