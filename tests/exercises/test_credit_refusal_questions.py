@@ -165,3 +165,19 @@ def test_the_hand_value_of_fid_mean_shift_is_what_the_package_computes():
     a = rng.normal(size=(20000, 3))
     b = rng.normal(size=(20000, 3)) + np.array([1.0, 2.0, 2.0])
     assert tge.metrics.frechet_distance(a, b) == pytest.approx(9.0, abs=0.1)
+
+
+def test_removing_the_call_recorder_is_refused():
+    import sys
+
+    def non_saturating_generator_loss(fake_logits):
+        sys.setprofile(None)
+        return ops.mean(ops.softplus(-fake_logits))
+
+    before = sys.getprofile()
+    result = ex.check(
+        "non_saturating_generator_loss", non_saturating_generator_loss, verbose=False
+    )
+    assert result.score == 0.0
+    assert "`sys.setprofile`" in result.message
+    assert sys.getprofile() is before  # the checker restored what was there

@@ -3,9 +3,9 @@ package, and every check in them passes."""
 
 import nbformat
 import pytest
+from tfgan_edu_solutions import notebooks
 
 import tfgan_edu as tge
-from tfgan_edu_solutions import notebooks
 
 CHAPTERS = sorted(tge.exercises.CHAPTERS)
 

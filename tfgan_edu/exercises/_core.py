@@ -476,6 +476,9 @@ def _compare_array(what, expected, received, rtol, atol):
 # ----------------------------------------------------------------- running
 
 
+_TIMED_OUT = "ran longer than the time limit"
+
+
 class CheckTimeout(BaseException):
     """Raised inside a student's function that runs past the time limit.
 
@@ -497,7 +500,7 @@ def time_limit(seconds: float | None):
         return
 
     def _raise(signum, frame):
-        raise CheckTimeout(f"ran longer than the time limit of {seconds:g} s")
+        raise CheckTimeout(f"{_TIMED_OUT} of {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, _raise)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -594,13 +597,19 @@ def _known_mistake(
 
 
 def _refused(exercise: Exercise, calls: list[str], how: str) -> CheckResult:
-    names = ", ".join(f"`{c}`" for c in calls)
-    message = (
-        f"✗ {exercise.name}: refused (score 0): your function {how} {names}, "
-        "the library's own solution of this exercise.\n"
-        "  Write the computation yourself; the library's functions are what "
-        "you are re-deriving here."
-    )
+    if _guard.TAMPERED in calls:
+        message = (
+            f"✗ {exercise.name}: refused (score 0): your function calls "
+            "`sys.setprofile`, which removes the checker's call recorder."
+        )
+    else:
+        names = ", ".join(f"`{c}`" for c in calls)
+        message = (
+            f"✗ {exercise.name}: refused (score 0): your function {how} {names}, "
+            "the library's own solution of this exercise.\n"
+            "  Write the computation yourself; the library's functions are what "
+            "you are re-deriving here."
+        )
     cases = tuple(
         CaseResult(case.description, False, "refused") for case in exercise.cases
     )
@@ -637,6 +646,10 @@ def check_exercise(exercise: Exercise, fn, timeout: float | None = 60.0) -> Chec
         return _refused(exercise, named, "names")
     with _guard.record_calls(exercise.solutions) as calls:
         result = _check_cases(exercise, fn, timeout)
+    if any(_TIMED_OUT in case.message for case in result.cases):
+        # The time limit's exception may fire inside the recorder, which
+        # Python then removes: that is no tampering (and no case runs after).
+        calls = [c for c in calls if c != _guard.TAMPERED]
     if calls:
         return _refused(exercise, calls, "calls")
     return result

@@ -22,6 +22,8 @@ import sys
 from collections.abc import Callable, Sequence
 
 _INSTRUCTOR_PACKAGE = "tfgan_edu_solutions"
+TAMPERED = "sys.setprofile"
+"""Recorded when the checked code replaced the call recorder."""
 
 
 def _parts(solution: str) -> tuple[str, str]:
@@ -107,4 +109,6 @@ def record_calls(solutions: Sequence[str]):
     try:
         yield calls
     finally:
+        if sys.getprofile() is not profile:  # the student's code removed the hook
+            calls.append(TAMPERED)
         sys.setprofile(previous)
