@@ -12,7 +12,10 @@ shipped classifier (`extractor="mnist"`):
 - `"full"`: every train image (4,000) against every test image (1,000);
 - `"subsample"`: `draws` random sets of `n` train images (1,000 by
   default, the N of a GAN's evaluation) against the 1,000 test images,
-  mean, standard deviation, minimum and maximum over the draws.
+  mean, standard deviation, minimum and maximum over the draws;
+- `"test_confident_fraction"`: the fraction of the test images the
+  classifier labels with confidence >= 0.9, the yardstick of
+  `tfgan_edu.metrics.quality_bar`.
 
 Run `python -m tfgan_edu.metrics.real_floor --dataset mnist_5k --out
 FILE.json` to print the numbers and write them as JSON.
@@ -21,7 +24,7 @@ Example:
 
 >>> floor = real_floor("digits", n=300, draws=2)
 >>> sorted(floor)
-['dataset', 'draws', 'extractor', 'full', 'n', 'n_test', 'n_train', 'seed', 'subsample']
+['dataset', 'draws', 'extractor', 'full', 'n', 'n_test', 'n_train', 'seed', 'subsample', 'test_confident_fraction']
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ import numpy as np
 
 from tfgan_edu._checks import check_int
 from tfgan_edu.metrics import features
+from tfgan_edu.metrics.classifier_quality import reference_confident_fraction
 from tfgan_edu.metrics.frechet import frechet_distance
 from tfgan_edu.metrics.kernel_distance import kid_from_features
 
@@ -70,9 +74,10 @@ def real_floor(
         against all test images; KID on `KID_SUBSETS` subsets of
         `min(n_train, n_test)`), `"subsample"` (`{"fid": summary, "kid":
         summary}` over the draws, each summary a dict of `"mean"`, `"std"`,
-        `"min"`, `"max"` and `"values"`), and the settings (`"dataset"`,
+        `"min"`, `"max"` and `"values"`), the settings (`"dataset"`,
         `"extractor"`, `"n"`, `"draws"`, `"seed"`, `"n_train"`,
-        `"n_test"`).
+        `"n_test"`), and `"test_confident_fraction"` (see
+        `reference_confident_fraction`, threshold 0.9).
     """
     features.check_reference_dataset(dataset)
     check_int("draws", draws)
@@ -114,6 +119,7 @@ def real_floor(
             "kid_std": full_kid.std,
         },
         "subsample": {"fid": _summary(fids), "kid": _summary(kids)},
+        "test_confident_fraction": reference_confident_fraction(dataset, "test"),
     }
 
 
@@ -152,6 +158,10 @@ def main(argv: list[str] | None = None) -> int:
         f"FID {sub['fid']['mean']:.4f} +- {sub['fid']['std']:.4f} "
         f"[{sub['fid']['min']:.4f}, {sub['fid']['max']:.4f}], "
         f"KID {sub['kid']['mean']:.5f} +- {sub['kid']['std']:.5f}"
+    )
+    print(
+        "test images classified with confidence >= 0.9: "
+        f"{floor['test_confident_fraction']:.4f}"
     )
     if args.out:
         out = Path(args.out)
