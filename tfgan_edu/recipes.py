@@ -64,7 +64,15 @@ class Defaults:
 TOY_DEFAULTS = Defaults(latent_dim=16, learning_rate=1e-3, beta_1=0.5, batch_size=128)
 # Images: the DCGAN settings of Radford et al. (2016), lr 2e-4 and beta_1 0.5.
 IMAGE_DEFAULTS = Defaults(latent_dim=64, learning_rate=2e-4, beta_1=0.5, batch_size=64)
-# mnist_5k (4,000 real 28x28 training digits): see benchmarks/mnist_dcgan.py.
+# mnist_5k (4,000 real 28x28 training digits), the demo's DCGAN. With 32
+# base filters (and EMA 0.99) 2,976 steps gave samples a throwaway CNN
+# classified with confidence >= 0.9 0.64 times per sample against 0.96 for
+# real held-out digits, the rarest digit 3% (seed 0), still rising slowly;
+# without the discriminator's batch normalization no better at 1,488 steps
+# (0.60). 64 filters give the 28x28 generator 2.3x the parameters (534k)
+# and 4x the convolution work. EMA 0.999 was too slow for runs this short
+# (0% confident at 1,240 steps, 7% at 1,860). Quality of this setting over
+# seeds: benchmarks/mnist_dcgan.py.
 MNIST_5K_DEFAULTS = Defaults(
     latent_dim=64,
     learning_rate=2e-4,
