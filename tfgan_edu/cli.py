@@ -59,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser(
         "demo",
-        help="train the default GANs on the ring and on real MNIST digits (< 7 min)",
+        help="train the default GANs on the ring and on real MNIST digits",
     )
     demo.add_argument("--out", default="demo_output", help="output folder")
     demo.add_argument("--quiet", action="store_true", help="no progress output")
