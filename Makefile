@@ -19,7 +19,8 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export KERAS_BACKEND := tensorflow
 export MPLBACKEND := Agg
 
-.PHONY: help install demo test test-fast lint format benchmark benchmark-metrics clean
+.PHONY: help install demo test test-fast lint format benchmark benchmark-metrics clean \
+	notebooks tag-notebooks gallery
 
 help:
 	@echo "make demo       train the default models on embedded data, write pictures + metrics to $(DEMO_OUT)/"
@@ -28,6 +29,9 @@ help:
 	@echo "make lint       ruff check + format check"
 	@echo "make benchmark  throughput of fit() vs a hand-written training step"
 	@echo "make docs       build the documentation site into $(DOCS_HTML)/ (warnings are errors)"
+	@echo "make notebooks  run the chapters in full mode into docs/executed/ (NOTEBOOK=02: one chapter)"
+	@echo "make tag-notebooks  tag smoke-plumbing cells of the chapters 'remove-cell' (hidden on the site)"
+	@echo "make gallery    write the landing page's pictures that need no training (docs/_static/gallery/)"
 	@echo "make benchmark-metrics  FID/KID/precision-recall speed, FID vs scipy sqrtm, extraction images/s"
 	@echo "make install    create $(VENV) and install (done automatically by the targets above)"
 
@@ -66,12 +70,29 @@ benchmark: $(STAMP)
 benchmark-metrics: $(STAMP)
 	$(PY) benchmarks/metrics.py
 
-# Chapter notebooks are rendered from the executed copies that the notebook
-# tests leave in docs/_build/executed; missing or stale ones are executed
-# here, in smoke mode (TFGAN_EDU_DOCS_NOTEBOOKS=full for full-size runs).
+# Chapter pages show the committed full runs (docs/executed, `make
+# notebooks`); a chapter without a fresh one falls back to the smoke copy the
+# notebook tests leave in docs/_build/executed (or runs here in smoke mode),
+# under a warning banner. TFGAN_EDU_DOCS_NOTEBOOKS=full fails instead. The
+# first build fetches MathJax once with npm (maths typeset offline).
 docs: $(STAMP)
 	$(PY) -m sphinx -W --keep-going -b html -d docs/_build/doctrees docs $(DOCS_HTML)
 	@echo "Open $(DOCS_HTML)/index.html"
+
+# The chapters' full-mode runs that the site renders, for committing:
+# `make notebooks` runs all, `make notebooks NOTEBOOK=02` the chapters whose
+# file name starts with 02. Each run's wall time and machine are recorded.
+NOTEBOOK ?=
+notebooks: $(STAMP)
+	$(PY) scripts/run_notebooks.py $(NOTEBOOK)
+
+# Cells that only serve smoke mode or check the notebook get 'remove-cell'
+# (see tfgan_edu/_docs/cell_tags.py); only cell metadata changes.
+tag-notebooks: $(STAMP)
+	$(PY) -m tfgan_edu._docs.cell_tags notebooks/*.ipynb
+
+gallery: $(STAMP)
+	$(PY) scripts/make_gallery.py
 
 # Chromium and chromedriver for the docs test, from the Debian/Ubuntu archive.
 docs-deps:

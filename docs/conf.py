@@ -39,7 +39,17 @@ autodoc_typehints = "description"
 autodoc_default_options = {"undoc-members": False}
 autodoc_inherit_docstrings = False  # Keras' own docstrings are not reST
 
-exclude_patterns = ["_build", "**/.ipynb_checkpoints", "exercises/_table.md"]
+exclude_patterns = [
+    "_build",
+    "_static",
+    "**/.ipynb_checkpoints",
+    "exercises/_table.md",
+    "executed",
+]
 html_theme = "furo"
 html_title = f"tfgan_edu {release}"
-html_static_path = []
+html_static_path = ["_static"]
+html_css_files = ["tfgan.css"]
+# Maths is typeset by the MathJax the site serves itself (_static/mathjax,
+# fetched at build time by _ext/tfgan_docs.py): no CDN at view time.
+mathjax_path = "mathjax/tex-mml-chtml.js"
