@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import builtins
 
-from tfgan_edu.exercises import grading, notebook
+from tfgan_edu.exercises import grading, notebook, projects
 from tfgan_edu.exercises._core import (
     Case,
     CaseResult,
@@ -74,6 +74,7 @@ __all__ = [
     "list",
     "names",
     "notebook",
+    "projects",
     "questions",
 ]
 
