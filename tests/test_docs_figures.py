@@ -62,8 +62,9 @@ def test_a_grid_of_real_digits_is_not_blank(digits, n, dpi):
     image = _png(tge.viz.plot_images(digits[:n], title="real digits"), dpi)
     share, judged = figures.flat_tile_share(image)
     assert judged > 100
-    # Measured over these 6 renders: 0.50 to 0.86 (16 digits at 200 dpi,
-    # whose black backgrounds fill many tiles); blank grids give >= 0.994.
+    # scripts/measure_blank_check.py: 0.495 to 0.864 over these 6 renders
+    # (16 digits at 200 dpi, whose black backgrounds fill many tiles, is the
+    # highest); grey grids give 0.999 to 1.0.
     assert share < figures.BLANK_SHARE
     assert not figures.is_blank_figure(image)
 

@@ -14,12 +14,12 @@ flat). A figure is blank when almost every non-background tile is flat. Real sam
 strokes), curves and filled plots in the tiles along their edges; a line
 plot's tiles are mostly white and not judged at all.
 
-Measured 2026-12-04 (tests/test_docs_figures.py, and Chromium screenshots
-of the site's smoke-run pages): `tge.viz.plot_images` grids of uniform grey
-samples at 100 and 200 dpi have 99.4% to 100% flat tiles, smoke-run grids
-of chapters 2-4 as Chromium paints them (scaled down) 95% to 100%; grids of
-16 to 64 real `mnist_5k` digits 50% to 86%, chapter 1's full-run figures
-at most 85%, a figure with one blank row of three 56%.
+Measured 2026-12-04 by scripts/measure_blank_check.py: `tge.viz.plot_images`
+grids of uniform grey samples at 100 and 200 dpi have 99.9% to 100% flat
+tiles, the smoke-run sample grids of chapters 2-4 as Chromium paints them
+95.1% to 100%; grids of 16 to 64 real `mnist_5k` digits 49.5% to 86.4%,
+every other chapter figure at most 85.6%, a grid with one blank row of
+three 72.8%. The 90% threshold sits between the two groups.
 
 Cells smaller than a tile cannot be judged this way (a 64-image grid
 rendered 300 px wide): such figures have few flat tiles and pass.
