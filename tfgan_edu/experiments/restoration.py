@@ -24,7 +24,15 @@ expected to cost PSNR and buy sharpness: the perception-distortion
 trade-off (Blau and Michaeli, 2018).
 
 `benchmarks/photo_restoration.py` runs every setting of `SETTINGS` and
-writes the table.
+writes the table (benchmarks/results/photo_restoration.json). Measured
+2026-12-04 at the default budget (800 steps, 17 minutes in all on the
+2-core CPU under load), the classical methods win everywhere: x4, bicubic
+35.25 dB against 34.60 (L1 alone) and 26.62 (pix2pix, whose
+high-frequency ratio of 12 is artefacts, not detail); denoising at
+`noise_std` 0.2, non-local means 31.47 dB against 24.27 and 24.06 (the
+noisy input: 20.50); inpainting, biharmonic 48.17 dB against 26.48
+(pix2pix). The networks beat the noisy input at every noise level, not
+bicubic.
 
 Example:
 
