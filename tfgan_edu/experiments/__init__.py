@@ -1,8 +1,16 @@
 """Experiments: default models, complete training runs with reports,
-reproducibility, hyperparameter sweeps, the demonstrations of chapter 6 and
-the chapter notebooks' helpers (`chapters`)."""
+reproducibility, hyperparameter sweeps, photo restoration against classical
+methods (`restoration`), and the chapter notebooks' helpers (`chapters`,
+`minimax_demos` for chapter 1, `evaluation_demos` for chapter 4, `demos`
+for chapter 6)."""
 
-from tfgan_edu.experiments import chapters, demos
+from tfgan_edu.experiments import (
+    chapters,
+    demos,
+    evaluation_demos,
+    minimax_demos,
+    restoration,
+)
 from tfgan_edu.experiments.compare import (
     Comparison,
     compare,
@@ -33,6 +41,9 @@ __all__ = [
     "default_vae",
     "default_vaegan",
     "demos",
+    "evaluation_demos",
+    "minimax_demos",
+    "restoration",
     "evaluate_samples",
     "plot_sweep_heatmap",
     "plot_sweep_spread",

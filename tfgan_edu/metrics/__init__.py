@@ -25,7 +25,12 @@ from tfgan_edu.metrics.frechet import (
     frechet_distance,
     frechet_distance_from_statistics,
 )
-from tfgan_edu.metrics.image_quality import paired_image_quality, psnr, ssim
+from tfgan_edu.metrics.image_quality import (
+    high_frequency_ratio,
+    paired_image_quality,
+    psnr,
+    ssim,
+)
 from tfgan_edu.metrics.inception_score import inception_score
 from tfgan_edu.metrics.kernel_distance import kid, kid_from_features
 from tfgan_edu.metrics.mean_std import MeanStd
@@ -55,6 +60,7 @@ __all__ = [
     "frechet_distance",
     "frechet_distance_from_statistics",
     "get_extractor",
+    "high_frequency_ratio",
     "inception_score",
     "kid",
     "kid_from_features",
