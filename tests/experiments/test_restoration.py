@@ -1,10 +1,12 @@
 """Classical restoration baselines and the Pix2Pix comparison on held-out photos."""
 
+import dataclasses
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+import keras
 import numpy as np
 import pytest
 from skimage import restoration as skr
@@ -200,3 +202,32 @@ def test_smoke_benchmark_writes_every_setting_and_method(tmp_path):
 def test_bad_arguments(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize("warm_start", [False, True])
+def test_warm_start_hands_the_trained_l1_weights_to_pix2pix(monkeypatch, warm_start):
+    # Pix2Pix takes no step here, so its generator keeps the weights it starts
+    # from: the trained L1-only U-Net with warm_start, the shared initial
+    # weights without.
+    from tfgan_edu.models.pix2pix import Pix2Pix
+
+    rates = {}
+
+    def compile_spy(self, d_optimizer, g_optimizer, **kwargs):
+        rates["d"] = float(d_optimizer._learning_rate.initial_learning_rate)
+        rates["g"] = float(g_optimizer._learning_rate.initial_learning_rate)
+
+    monkeypatch.setattr(Pix2Pix, "compile", compile_spy)
+    monkeypatch.setattr(Pix2Pix, "fit", lambda self, *a, **k: None)
+    config = dataclasses.replace(
+        restoration.SMOKE, warm_start=warm_start, d_learning_rate=1e-5
+    )
+    nets = restoration.train_networks("denoise", config, patch_size=32, noise_std=0.2)
+    keras.utils.set_random_seed(config.seed)
+    initial = restoration._networks(config, 32)[0].get_weights()
+    trained = nets["l1_only"].get_weights()
+    pix2pix = nets["pix2pix"].get_weights()
+    assert any(not np.array_equal(a, b) for a, b in zip(trained, initial))
+    expected = trained if warm_start else initial
+    assert all(np.array_equal(a, b) for a, b in zip(pix2pix, expected))
+    assert rates == {"d": 1e-5, "g": config.learning_rate}

@@ -103,6 +103,12 @@ class TrainConfig:
             the run. Defaults to 5e-4.
         l1_weight: pix2pix's lambda. Defaults to 100.
         seed: seed of the weights, crops and degradations. Defaults to 0.
+        d_learning_rate: the discriminator's initial rate. Defaults to
+            `None` (`learning_rate`).
+        warm_start: if `True`, pix2pix's generator starts from the trained
+            L1-only U-Net and takes `steps` more steps with the adversarial
+            term added (the L1 solution, then sharpened). Defaults to
+            `False` (both start from the same initial weights).
     """
 
     steps: int = 800
@@ -112,6 +118,8 @@ class TrainConfig:
     learning_rate: float = 5e-4
     l1_weight: float = 100.0
     seed: int = 0
+    d_learning_rate: float | None = None
+    warm_start: bool = False
 
 
 DEFAULT = TrainConfig()
@@ -426,25 +434,37 @@ def train_networks(
         **degradation,
     )
 
-    def adam():
+    def adam(initial_rate=config.learning_rate):
         # Cosine decay to 0 over the run: the last steps settle the details.
         rate = keras.optimizers.schedules.CosineDecay(
-            config.learning_rate, decay_steps=epochs * steps_per_epoch
+            initial_rate, decay_steps=epochs * steps_per_epoch
         )
         return keras.optimizers.Adam(rate, beta_1=0.5)
 
+    def fit_l1_only():
+        keras.utils.set_random_seed(config.seed)
+        l1_only, _ = _networks(config, patch_size)
+        l1_only.compile(optimizer=adam(), loss="mae")
+        l1_only.fit(
+            data,
+            epochs=epochs,
+            steps_per_epoch=steps_per_epoch,
+            shuffle=False,
+            verbose=0,
+        )
+        return l1_only
+
+    l1_only = fit_l1_only() if config.warm_start else None
     keras.utils.set_random_seed(config.seed)
     generator, discriminator = _networks(config, patch_size)
+    if config.warm_start:
+        generator.set_weights(l1_only.get_weights())
     model = Pix2Pix(generator, discriminator, l1_weight=config.l1_weight)
-    model.compile(d_optimizer=adam(), g_optimizer=adam())
+    d_rate = config.d_learning_rate or config.learning_rate
+    model.compile(d_optimizer=adam(d_rate), g_optimizer=adam())
     model.fit(data, epochs=epochs, steps_per_epoch=steps_per_epoch, verbose=0)
-
-    keras.utils.set_random_seed(config.seed)
-    l1_only, _ = _networks(config, patch_size)
-    l1_only.compile(optimizer=adam(), loss="mae")
-    l1_only.fit(
-        data, epochs=epochs, steps_per_epoch=steps_per_epoch, shuffle=False, verbose=0
-    )
+    if l1_only is None:
+        l1_only = fit_l1_only()
     return {"pix2pix": model.generator, "l1_only": l1_only}
 
 
