@@ -5,8 +5,9 @@ by stable name (see `GALLERY` in docs/_ext/tfgan_docs.py):
 
 - `real_digits.png`: 64 real MNIST digits (`mnist_5k`, test split): made
   here.
-- `generated_digits.png`: 64 digits from chapter 2's DCGAN after its full
-  run, drawn the same way (`save_digit_grid`).
+- `generated_digits.png`: chapter 2's grid of 64 generated digits, the
+  figure of its committed full run (docs/executed/02_dcgan_images.ipynb),
+  taken from the notebook's output as it is (`figure_from_executed`).
 - `photo_degraded.png`, `photo_restored.png`: a test photograph before and
   after restoration by the package.
 
@@ -46,6 +47,39 @@ def save_digit_grid(images, path: str | os.PathLike) -> Path:
     return tge.viz.save_figure(fig, path, dpi=100)
 
 
+EXECUTED = GALLERY.parents[1] / "executed"
+FROM_FULL_RUNS = {
+    # gallery file: (committed full run, text of the code cell that draws it)
+    "generated_digits.png": ("02_dcgan_images.ipynb", 'title=f"generated after'),
+}
+
+
+def figure_from_executed(notebook: str | os.PathLike, marker: str) -> bytes:
+    """The PNG that the first code cell containing `marker` shows in an executed notebook.
+
+    Args:
+        notebook: an executed `.ipynb` file (e.g. a committed full run).
+        marker: text that identifies the cell's source.
+
+    Returns:
+        The PNG file's bytes.
+    """
+    import base64
+
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and marker in cell.source:
+            for output in cell.get("outputs", []):
+                if "image/png" in output.get("data", {}):
+                    return base64.b64decode(output["data"]["image/png"])
+            raise ValueError(f"The cell with {marker!r} in {notebook} shows no PNG.")
+    raise ValueError(
+        f"Expected a code cell containing {marker!r} in {notebook}. Received: none"
+    )
+
+
 def main() -> int:
     import numpy as np
 
@@ -54,6 +88,13 @@ def main() -> int:
     batch = next(iter(tge.data.load("mnist_5k", 64, split="test", shuffle=False)))
     path = save_digit_grid(np.asarray(batch), GALLERY / "real_digits.png")
     print(f"wrote {path}")
+    for name, (notebook, marker) in FROM_FULL_RUNS.items():
+        source = EXECUTED / notebook
+        if not source.is_file():
+            print(f"skipped {name}: {source} is not committed yet")
+            continue
+        (GALLERY / name).write_bytes(figure_from_executed(source, marker))
+        print(f"wrote {GALLERY / name} from {source.name}")
     return 0
 
 

@@ -152,3 +152,26 @@ def test_the_committed_chapter_figures_are_not_blank(path):
         assert not figures.is_blank_figure(image), (
             f"figure {index}: flat share {figures.flat_tile_share(image)}"
         )
+
+
+def test_gallery_pictures_from_full_runs_match_them_and_are_not_blank():
+    # The landing page's generated digits are chapter 2's committed figure,
+    # byte for byte (`python scripts/make_gallery.py` copies it), and real.
+    import importlib.util
+
+    root = Path(__file__).parents[1]
+    spec = importlib.util.spec_from_file_location(
+        "make_gallery", root / "scripts" / "make_gallery.py"
+    )
+    gallery = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gallery)
+    for name, (notebook, marker) in gallery.FROM_FULL_RUNS.items():
+        source = EXECUTED / notebook
+        if not source.is_file():
+            continue
+        committed = (gallery.GALLERY / name).read_bytes()
+        assert committed == gallery.figure_from_executed(source, marker), name
+        pixels = plt.imread(io.BytesIO(committed))
+        assert not figures.is_blank_figure(pixels), name
+    with pytest.raises(ValueError, match="Expected a code cell containing"):
+        gallery.figure_from_executed(EXECUTED / "02_dcgan_images.ipynb", "no such")
