@@ -93,6 +93,19 @@ def test_a_loss_curve_is_not_blank():
     assert not figures.is_blank_figure(image)
 
 
+def test_a_bar_chart_is_not_blank_but_grey_bars_would_be():
+    # A histogram of classes, as chapter 2 draws it: its coloured bars are
+    # a plot's fill, not flat samples (92% of its tiles were flat before
+    # colour was taken into account). The same chart in grey is as flat as
+    # a grid of grey squares, and is flagged.
+    for color, blank in (("C0", False), ("0.5", True)):
+        fig, ax = plt.subplots(figsize=(6, 2.5))
+        ax.bar(range(10), np.full(10, 0.1), width=1.0, color=color)
+        ax.set_axis_off()
+        fig.subplots_adjust(0, 0, 1, 1)
+        assert figures.is_blank_figure(_png(fig)) is blank, color
+
+
 def test_a_line_plot_has_no_judged_tiles_and_is_not_blank():
     fig, ax = plt.subplots()
     ax.plot(np.sin(np.linspace(0, 6, 100)))

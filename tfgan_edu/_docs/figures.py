@@ -10,7 +10,12 @@ horizontal or vertical line, or a crossing of two, as the grid's padding
 is, even anti-aliased and resampled; a curve, a digit's stroke, text or
 noise are not) and at least half its pixels are within `NEAR` of its
 median (a smooth gradient, as in a blurred digit, is low-rank but not
-flat). A figure is blank when almost every non-background tile is flat. Real sample grids keep their structure in many tiles (a digit's
+flat). Only grey tiles can be flat: a tile whose colour channels differ
+(by more than `CHROMA` on average) is the fill of a plot, such as a bar of
+a bar chart, not a sample of a grayscale generator. A figure is blank
+when almost every non-background tile is flat. So a grid of flat
+*coloured* squares is not caught; the package's grayscale sample grids
+and its photographs are what the check is for. Real sample grids keep their structure in many tiles (a digit's
 strokes), curves and filled plots in the tiles along their edges; a line
 plot's tiles are mostly white and not judged at all.
 
@@ -39,6 +44,9 @@ WHITE_SHARE = 0.6
 TOLERANCE = 0.02
 # A flat tile has at least half its pixels this close to its median.
 NEAR = 0.03
+# A tile whose channels differ by more than this on average is coloured (a
+# plot's fill), never flat.
+CHROMA = 0.05
 # A figure is blank when more than this share of its judged tiles is flat.
 BLANK_SHARE = 0.9
 
@@ -97,6 +105,7 @@ def flat_tile_share(image, tile: int = TILE) -> tuple[float, int]:
             f"Expected `tile` to be an integer >= 4. Received: tile={tile!r}"
         )
     grey = image.mean(axis=-1)
+    chroma = image.max(axis=-1) - image.min(axis=-1)
     background = image.min(axis=-1) >= WHITE
     rows, cols = grey.shape[0] // tile, grey.shape[1] // tile
     flat = judged = 0
@@ -106,7 +115,7 @@ def flat_tile_share(image, tile: int = TILE) -> tuple[float, int]:
             if background[window].mean() >= WHITE_SHARE:
                 continue
             judged += 1
-            flat += _is_flat(grey[window])
+            flat += chroma[window].mean() <= CHROMA and _is_flat(grey[window])
     if judged == 0:
         return float("nan"), 0
     return float(flat / judged), judged
