@@ -231,3 +231,14 @@ def test_warm_start_hands_the_trained_l1_weights_to_pix2pix(monkeypatch, warm_st
     expected = trained if warm_start else initial
     assert all(np.array_equal(a, b) for a, b in zip(pix2pix, expected))
     assert rates == {"d": 1e-5, "g": config.learning_rate}
+
+
+def test_committed_x4_result_is_the_default_and_beats_bicubic():
+    # benchmarks/results/photo_restoration_sr.json is the x4 run of DEFAULT:
+    # change the default and this fails until the benchmark is re-run.
+    results = json.loads(
+        (ROOT / "benchmarks/results/photo_restoration_sr.json").read_text()
+    )
+    assert results["config"] == dataclasses.asdict(restoration.DEFAULT)
+    psnr = {row["method"]: row["psnr"] for row in results["rows"]}
+    assert psnr["pix2pix"] > psnr["bicubic (input)"]
