@@ -34,8 +34,9 @@ high-frequency ratio of 12 is artefacts, not detail); denoising at
 noisy input: 20.50); inpainting, biharmonic 48.17 dB against 26.48. With
 the current `DEFAULT` (rate 4e-3, `l1_weight` 1000, pix2pix warm-started
 from the L1 solution; photo_restoration_sr.json) pix2pix beats bicubic
-at x4, narrowly: 35.40 dB against 35.25 (L1 alone 35.27). Denoising and
-inpainting have not been re-run with it.
+at x4, narrowly: 35.40 dB against 35.25 (L1 alone 35.27), a margin
+within run-to-run spread (without the warm start, L1 alone scored 35.47
+and pix2pix 35.34). Denoising and inpainting have not been re-run with it.
 
 Example:
 
