@@ -8,8 +8,9 @@ by stable name (see `GALLERY` in docs/_ext/tfgan_docs.py):
 - `generated_digits.png`: chapter 2's grid of 64 generated digits, the
   figure of its committed full run (docs/executed/02_dcgan_images.ipynb),
   taken from the notebook's output as it is (`figure_from_executed`).
-- `photo_degraded.png`, `photo_restored.png`: a test photograph before and
-  after restoration by the package.
+- `photo_degraded.png`, `photo_restored.png`: four held-out photograph
+  tiles with noise, and as chapter 7's Pix2Pix restores them, the figures
+  of its committed full run (docs/executed/07_image_translation.ipynb).
 
 A pair is shown only when both its files exist; a full-docs build
 (`TFGAN_EDU_DOCS_NOTEBOOKS=full`) fails while any is missing.
@@ -51,6 +52,8 @@ EXECUTED = GALLERY.parents[1] / "executed"
 FROM_FULL_RUNS = {
     # gallery file: (committed full run, text of the code cell that draws it)
     "generated_digits.png": ("02_dcgan_images.ipynb", 'title=f"generated after'),
+    "photo_degraded.png": ("07_image_translation.ipynb", 'title="noisy (held-out'),
+    "photo_restored.png": ("07_image_translation.ipynb", 'title="restored by Pix2Pix"'),
 }
 
 
