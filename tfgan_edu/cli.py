@@ -17,12 +17,11 @@ from pathlib import Path
 from tfgan_edu.losses import FAMILIES
 
 # The demo: the ring (30 epochs of an MLP pair) and a DCGAN on the 4,000
-# real MNIST training digits (40 epochs = 2,480 steps of batch 64). Measured
-# 2026-12-04 under load (load average 14-17 on the 2 cores): the DCGAN step
-# costs 0.165 CPU-seconds, so 2,480 steps are about 410 CPU-seconds; its
-# wall time on an idle machine and its quality over seeds are what
-# benchmarks/mnist_dcgan.py measures. `smoke_n` is the number of training
-# examples in smoke mode (one epoch).
+# real MNIST training digits (40 epochs = 2,480 steps of batch 64). On an
+# idle 2-core Xeon on 2026-12-04 the DCGAN trained in 187-196 s over seeds
+# 0-2 (benchmarks/mnist_dcgan.py, benchmarks/results/mnist_dcgan.json, with
+# its quality). `smoke_n` is the number of training examples in smoke mode
+# (one epoch).
 DEMO_RUNS = (
     {"data": "ring", "epochs": 30, "sample_every": 6, "smoke_n": 2560},
     {"data": "mnist_5k", "epochs": 40, "sample_every": 8, "smoke_n": 512},
