@@ -93,16 +93,13 @@ MNIST_IMAGE_SHAPE: tuple[int, int, int] = (32, 32, 1)
 """The MNIST classifier reads 28x28 digits padded with 2 background pixels,
 as `tge.data.load("mnist_5k", image_size=32)` gives them."""
 MNIST_PADDING: int = 2
-MNIST_CLASSIFIER_CONFIG: dict[str, Any] = dict(
-    image_shape=MNIST_IMAGE_SHAPE,
-    num_classes=10,
-    base_filters=16,
-    feature_units=128,
-    dropout=0.3,
-    feature_activation="elu",
-    name="mnist_classifier",
-)
-"""The `image_classifier` arguments of the shipped MNIST classifier."""
+MNIST_CLASSIFIER_CONFIG: dict[str, Any] = {
+    **DIGITS_CLASSIFIER_CONFIG,
+    "image_shape": MNIST_IMAGE_SHAPE,
+    "name": "mnist_classifier",
+}
+"""The `image_classifier` arguments of the shipped MNIST classifier: the
+digits classifier's architecture, under its own name."""
 
 CLASSIFIER_CONFIGS: dict[str, dict[str, Any]] = {
     "digits": DIGITS_CLASSIFIER_CONFIG,
