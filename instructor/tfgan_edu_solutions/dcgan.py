@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keras
 import numpy as np
 from keras import ops
 
@@ -28,23 +29,32 @@ def _slerp_unnormalized(z0, z1, t):
     return (np.sin((1.0 - t) * omega) * z0 + np.sin(t * omega) * z1) / np.sin(omega)
 
 
-def transposed_conv_output_size(size, kernel, stride, padding):
-    """Reference: Keras' Conv2DTranspose output side (no output_padding)."""
+def transposed_conv_output_size(size, kernel, stride, padding, output_padding=0):
+    """Reference: (n - 1) s - 2p + k + a; Keras' 'same' n s, 'valid' (n - 1) s + max(k, s)."""
     if padding == "same":
         return int(size * stride)
-    return int((size - 1) * stride + max(kernel, stride))
+    if padding == "valid":
+        return int((size - 1) * stride + max(kernel, stride))
+    return int((size - 1) * stride - 2 * padding + kernel + output_padding)
 
 
-def _forward_conv_size(size, kernel, stride, padding):
+def _forward_conv_size(size, kernel, stride, padding, output_padding=0):
     if padding == "same":
         return int(-(-size // stride))
-    return int((size - kernel) // stride + 1)
+    pad = 0 if padding == "valid" else padding
+    return int((size + 2 * pad - kernel) // stride + 1)
 
 
-def _valid_without_max(size, kernel, stride, padding):
-    if padding == "same":
-        return int(size * stride)
-    return int((size - 1) * stride + kernel)
+def _valid_without_max(size, kernel, stride, padding, output_padding=0):
+    if padding == "valid":
+        return int((size - 1) * stride + kernel)
+    return transposed_conv_output_size(size, kernel, stride, padding, output_padding)
+
+
+def _padding_once(size, kernel, stride, padding, output_padding=0):
+    if isinstance(padding, str):
+        return transposed_conv_output_size(size, kernel, stride, padding)
+    return int((size - 1) * stride - padding + kernel + output_padding)
 
 
 def _batch_norm(u, gamma, beta, axes=(0, 1, 2)):
@@ -102,3 +112,49 @@ def _disc_block_no_bias(x, kernel, bias):
     return ops.leaky_relu(
         ops.conv(x, kernel, strides=2, padding="same"), negative_slope=0.2
     )
+
+
+def _mnist_generator(
+    latent_dim, f, padding="same", output="tanh", bias=False, norm=True
+):
+    def normalize():
+        return [keras.layers.BatchNormalization(momentum=0.9)] if norm else []
+
+    return keras.Sequential(
+        [
+            keras.Input((latent_dim,)),
+            keras.layers.Dense(7 * 7 * 2 * f, use_bias=bias),  # (B, 7 * 7 * 2f)
+            keras.layers.Reshape((7, 7, 2 * f)),  # (B, 7, 7, 2f)
+            *normalize(),
+            keras.layers.ReLU(),
+            keras.layers.Conv2DTranspose(  # (B, 14, 14, f)
+                f, 4, strides=2, padding=padding, use_bias=bias
+            ),
+            *normalize(),
+            keras.layers.ReLU(),
+            keras.layers.Conv2DTranspose(  # (B, 28, 28, 1)
+                1, 4, strides=2, padding=padding, activation=output
+            ),
+        ]
+    )
+
+
+def dcgan_mnist_generator(latent_dim, base_filters):
+    """Reference: Dense -> 7x7x2f -> BN, ReLU -> 14x14xf -> BN, ReLU -> 28x28x1, tanh."""
+    return _mnist_generator(latent_dim, base_filters)
+
+
+def _mnist_gen_valid(latent_dim, base_filters):
+    return _mnist_generator(latent_dim, base_filters, padding="valid")
+
+
+def _mnist_gen_sigmoid(latent_dim, base_filters):
+    return _mnist_generator(latent_dim, base_filters, output="sigmoid")
+
+
+def _mnist_gen_bias(latent_dim, base_filters):
+    return _mnist_generator(latent_dim, base_filters, bias=True)
+
+
+def _mnist_gen_no_norm(latent_dim, base_filters):
+    return _mnist_generator(latent_dim, base_filters, norm=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keras
 import numpy as np
 import tensorflow as tf
 from keras import ops
@@ -69,58 +70,100 @@ def _d_star_ratio(p_data, p_g):
     return np.asarray(p_data) / np.asarray(p_g)
 
 
-def train_step(generator, discriminator, d_optimizer, g_optimizer, real, z_d, z_g):
-    """Reference: one step of Algorithm 1 (k = 1) with the non-saturating loss."""
-    # 1. Discriminator: fakes from z_d, both batches scored, one step on L_D.
+def _mlp(input_dim, hidden_units, output_units, hidden, output=None, n_hidden=2):
+    layers = [keras.Input((input_dim,))]
+    for _ in range(n_hidden):
+        layers.append(keras.layers.Dense(hidden_units, activation=hidden))
+    layers.append(keras.layers.Dense(output_units, activation=output))
+    return keras.Sequential(layers)
+
+
+def mlp_generator(latent_dim, hidden_units, output_dim):
+    """Reference: two ReLU layers, then a linear Dense(output_dim)."""
+    return _mlp(latent_dim, hidden_units, output_dim, "relu")
+
+
+def _mlp_g_tanh_output(latent_dim, hidden_units, output_dim):
+    return _mlp(latent_dim, hidden_units, output_dim, "relu", output="tanh")
+
+
+def _mlp_g_one_hidden(latent_dim, hidden_units, output_dim):
+    return _mlp(latent_dim, hidden_units, output_dim, "relu", n_hidden=1)
+
+
+def mlp_discriminator(input_dim, hidden_units):
+    """Reference: two leaky-ReLU (slope 0.2) layers, then Dense(1), a logit."""
+    return _mlp(input_dim, hidden_units, 1, "leaky_relu")
+
+
+def _mlp_d_sigmoid(input_dim, hidden_units):
+    return _mlp(input_dim, hidden_units, 1, "leaky_relu", output="sigmoid")
+
+
+def _mlp_d_relu(input_dim, hidden_units):
+    return _mlp(input_dim, hidden_units, 1, "relu")
+
+
+def _mlp_d_keras_slope(input_dim, hidden_units):
+    return _mlp(input_dim, hidden_units, 1, keras.layers.LeakyReLU())
+
+
+def _noise(model, real):
+    shape = (ops.shape(real)[0], model.latent_dim)
+    return keras.random.normal(shape, seed=model.seed_generator)
+
+
+def _d_update(model, real, z):
     with tf.GradientTape() as tape:
-        fake = generator(z_d, training=True)
-        real_logits = discriminator(real, training=True)
-        fake_logits = discriminator(fake, training=True)
+        fake = model.generator(z, training=True)
+        real_logits = model.discriminator(real, training=True)
+        fake_logits = model.discriminator(fake, training=True)
         d_loss = minimax_discriminator_loss(real_logits, fake_logits)
-    d_vars = discriminator.trainable_variables
-    d_optimizer.apply_gradients(zip(tape.gradient(d_loss, d_vars), d_vars))
-    # 2. Generator: fresh noise z_g, scored by the updated discriminator.
+    d_vars = model.discriminator.trainable_variables
+    model.d_optimizer.apply_gradients(zip(tape.gradient(d_loss, d_vars), d_vars))
+    return d_loss
+
+
+def _g_update(model, z, loss=None):
     with tf.GradientTape() as tape:
-        fake_logits = discriminator(generator(z_g, training=True), training=True)
-        g_loss = non_saturating_generator_loss(fake_logits)
-    g_vars = generator.trainable_variables
-    g_optimizer.apply_gradients(zip(tape.gradient(g_loss, g_vars), g_vars))
-    return d_loss, g_loss
+        fake = model.generator(z, training=True)
+        fake_logits = model.discriminator(fake, training=True)
+        g_loss = (loss or non_saturating_generator_loss)(fake_logits)
+    g_vars = model.generator.trainable_variables
+    model.g_optimizer.apply_gradients(zip(tape.gradient(g_loss, g_vars), g_vars))
+    return g_loss
 
 
-def _step_g_first(generator, discriminator, d_optimizer, g_optimizer, real, z_d, z_g):
-    with tf.GradientTape() as tape:
-        g_loss = non_saturating_generator_loss(discriminator(generator(z_g)))
-    g_vars = generator.trainable_variables
-    g_optimizer.apply_gradients(zip(tape.gradient(g_loss, g_vars), g_vars))
-    with tf.GradientTape() as tape:
-        d_loss = minimax_discriminator_loss(
-            discriminator(real), discriminator(generator(z_d))
-        )
-    d_vars = discriminator.trainable_variables
-    d_optimizer.apply_gradients(zip(tape.gradient(d_loss, d_vars), d_vars))
-    return d_loss, g_loss
+def _report(model, d_loss, g_loss):
+    model.d_loss_tracker.update_state(d_loss)
+    model.g_loss_tracker.update_state(g_loss)
+    return {
+        "d_loss": model.d_loss_tracker.result(),
+        "g_loss": model.g_loss_tracker.result(),
+    }
 
 
-def _step_saturating(
-    generator, discriminator, d_optimizer, g_optimizer, real, z_d, z_g
-):
-    with tf.GradientTape() as tape:
-        d_loss = minimax_discriminator_loss(
-            discriminator(real), discriminator(generator(z_d))
-        )
-    d_vars = discriminator.trainable_variables
-    d_optimizer.apply_gradients(zip(tape.gradient(d_loss, d_vars), d_vars))
-    with tf.GradientTape() as tape:
-        g_loss = _g_loss_saturating(discriminator(generator(z_g)))
-    g_vars = generator.trainable_variables
-    g_optimizer.apply_gradients(zip(tape.gradient(g_loss, g_vars), g_vars))
-    return d_loss, g_loss
+def train_step(self, real):
+    """Reference: one step of Algorithm 1 (k = 1), non-saturating, noise from the seed."""
+    d_loss = _d_update(self, real, _noise(self, real))  # 1-4: noise, fakes, scores, D
+    g_loss = _g_update(self, _noise(self, real))  # 5: fresh noise, the updated D
+    return _report(self, d_loss, g_loss)  # 6
 
 
-def _step_same_noise(
-    generator, discriminator, d_optimizer, g_optimizer, real, z_d, z_g
-):
-    return train_step(
-        generator, discriminator, d_optimizer, g_optimizer, real, z_d, z_d
-    )
+def _step_g_first(self, real):
+    g_loss = _g_update(self, _noise(self, real))
+    d_loss = _d_update(self, real, _noise(self, real))
+    return _report(self, d_loss, g_loss)
+
+
+def _step_saturating(self, real):
+    d_loss = _d_update(self, real, _noise(self, real))
+    g_loss = _g_update(self, _noise(self, real), loss=_g_loss_saturating)
+    return _report(self, d_loss, g_loss)
+
+
+def _step_same_noise(self, real):
+    z = _noise(self, real)
+    d_loss = _d_update(self, real, z)
+    g_loss = _g_update(self, z)
+    return _report(self, d_loss, g_loss)

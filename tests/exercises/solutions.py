@@ -33,22 +33,45 @@ def optimal_discriminator(p_data, p_g):
     return 1.0 / (1.0 + p_g / p_data)
 
 
-def train_step(generator, discriminator, d_optimizer, g_optimizer, real, z_d, z_g):
+def mlp_generator(latent_dim, hidden_units, output_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(hidden_units)(z)
+    h = keras.layers.Activation("relu")(h)
+    h = keras.layers.Dense(hidden_units)(h)
+    h = keras.layers.Activation("relu")(h)
+    return keras.Model(z, keras.layers.Dense(output_dim)(h))
+
+
+def mlp_discriminator(input_dim, hidden_units):
+    x = keras.Input(shape=(input_dim,))
+    h = keras.layers.LeakyReLU(negative_slope=0.2)(keras.layers.Dense(hidden_units)(x))
+    h = keras.layers.LeakyReLU(negative_slope=0.2)(keras.layers.Dense(hidden_units)(h))
+    return keras.Model(x, keras.layers.Dense(1)(h))
+
+
+def train_step(self, real):
     bce = keras.losses.BinaryCrossentropy(from_logits=True)
+    batch_size = tf.shape(real)[0]
+    z = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
     with tf.GradientTape() as tape:
-        real_logits = discriminator(real, training=True)
-        fake_logits = discriminator(generator(z_d, training=True), training=True)
+        real_logits = self.discriminator(real, training=True)
+        fake_logits = self.discriminator(
+            self.generator(z, training=True), training=True
+        )
         d_loss = bce(tf.ones_like(real_logits), real_logits) + bce(
             tf.zeros_like(fake_logits), fake_logits
         )
-    grads = tape.gradient(d_loss, discriminator.trainable_variables)
-    d_optimizer.apply_gradients(zip(grads, discriminator.trainable_variables))
+    grads = tape.gradient(d_loss, self.discriminator.trainable_variables)
+    self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_variables))
+    z = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
     with tf.GradientTape() as tape:
-        fake_logits = discriminator(generator(z_g, training=True), training=True)
+        fake_logits = self.discriminator(
+            self.generator(z, training=True), training=True
+        )
         g_loss = bce(tf.ones_like(fake_logits), fake_logits)
-    grads = tape.gradient(g_loss, generator.trainable_variables)
-    g_optimizer.apply_gradients(zip(grads, generator.trainable_variables))
-    return d_loss, g_loss
+    grads = tape.gradient(g_loss, self.generator.trainable_variables)
+    self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_variables))
+    return {"d_loss": d_loss, "g_loss": g_loss}  # the running means, after one step
 
 
 def slerp(z0, z1, t):
@@ -159,10 +182,15 @@ def pix2pix_generator_loss(fake_logits, fake, target, l1_weight=100.0):
     return adversarial + l1_weight * tf.reduce_mean(tf.abs(target - fake))
 
 
-def transposed_conv_output_size(size, kernel, stride, padding):
-    # Keras' own layer says it: build a Conv2DTranspose and read its output shape.
-    layer = keras.layers.Conv2DTranspose(1, kernel, strides=stride, padding=padding)
-    return int(layer.compute_output_shape((1, size, size, 1))[1])
+def transposed_conv_output_size(size, kernel, stride, padding, output_padding=0):
+    if isinstance(padding, str):
+        # Keras' own layer says it: build a Conv2DTranspose, read its output shape.
+        layer = keras.layers.Conv2DTranspose(1, kernel, strides=stride, padding=padding)
+        return int(layer.compute_output_shape((1, size, size, 1))[1])
+    # Input position i spreads its kernel over outputs i*stride ... i*stride+kernel-1;
+    # then `padding` is cut from both ends and `output_padding` added to one.
+    full = max(i * stride + kernel for i in range(size))
+    return full - 2 * padding + output_padding
 
 
 def dcgan_generator_block(x, kernel, gamma, beta):
@@ -176,6 +204,19 @@ def dcgan_generator_block(x, kernel, gamma, beta):
 def dcgan_discriminator_block(x, kernel, bias):
     u = tf.nn.conv2d(x, kernel, strides=2, padding="SAME") + bias
     return tf.nn.leaky_relu(u, alpha=0.2)
+
+
+def dcgan_mnist_generator(latent_dim, base_filters):
+    f = base_filters
+    z = keras.Input(shape=(latent_dim,))
+    x = keras.layers.Reshape((7, 7, 2 * f))(
+        keras.layers.Dense(98 * f, use_bias=False)(z)
+    )
+    x = keras.layers.ReLU()(keras.layers.BatchNormalization()(x))
+    x = keras.layers.Conv2DTranspose(f, 4, strides=2, padding="same", use_bias=False)(x)
+    x = keras.layers.ReLU()(keras.layers.BatchNormalization()(x))
+    out = keras.layers.Conv2DTranspose(1, (4, 4), strides=(2, 2), padding="same")(x)
+    return keras.Model(z, keras.layers.Activation("tanh")(out))
 
 
 def conditional_generator_input(z, labels, num_classes):

@@ -2,6 +2,7 @@
 
 import time
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -101,28 +102,23 @@ def inception_score_reversed_kl(probs):
     return float(np.exp(kl.mean()))
 
 
-def train_step_generator_first(
-    generator, discriminator, d_optimizer, g_optimizer, real, z_d, z_g
-):
+def train_step_generator_first(self, real):
+    shape = (real.shape[0], self.latent_dim)
+    g_vars = self.generator.trainable_variables
+    d_vars = self.discriminator.trainable_variables
+    z = keras.random.normal(shape, seed=self.seed_generator)
     with tf.GradientTape() as tape:
-        g_loss = tf.reduce_mean(tf.nn.softplus(-discriminator(generator(z_g))))
-    g_optimizer.apply_gradients(
-        zip(
-            tape.gradient(g_loss, generator.trainable_variables),
-            generator.trainable_variables,
-        )
-    )
+        g_loss = tf.reduce_mean(tf.nn.softplus(-self.discriminator(self.generator(z))))
+    self.g_optimizer.apply_gradients(zip(tape.gradient(g_loss, g_vars), g_vars))
+    z = keras.random.normal(shape, seed=self.seed_generator)
     with tf.GradientTape() as tape:
-        d_loss = tf.reduce_mean(tf.nn.softplus(-discriminator(real))) + tf.reduce_mean(
-            tf.nn.softplus(discriminator(generator(z_d)))
+        real_logits = self.discriminator(real)
+        fake_logits = self.discriminator(self.generator(z))
+        d_loss = tf.reduce_mean(tf.nn.softplus(-real_logits)) + tf.reduce_mean(
+            tf.nn.softplus(fake_logits)
         )
-    d_optimizer.apply_gradients(
-        zip(
-            tape.gradient(d_loss, discriminator.trainable_variables),
-            discriminator.trainable_variables,
-        )
-    )
-    return d_loss, g_loss
+    self.d_optimizer.apply_gradients(zip(tape.gradient(d_loss, d_vars), d_vars))
+    return {"d_loss": d_loss, "g_loss": g_loss}
 
 
 def spectral_frobenius(kernel, u, n_iterations):

@@ -113,15 +113,18 @@ def test_partial_credit_is_the_fraction_of_cases_passed_and_listed_per_case():
 
 
 def test_a_crash_on_one_case_still_scores_the_others():
-    def transposed_conv_output_size(size, kernel, stride, padding):
+    def transposed_conv_output_size(size, kernel, stride, padding, output_padding=0):
         if kernel == 1:
             raise ZeroDivisionError("boom")
-        return size * stride if padding == "same" else (size - 1) * stride + kernel
+        if padding == "same":
+            return size * stride
+        pad = 0 if padding == "valid" else padding
+        return (size - 1) * stride - 2 * pad + kernel + output_padding
 
     result = ex.check(
         "transposed_conv_output_size", transposed_conv_output_size, verbose=False
     )
-    assert result.score == pytest.approx(4 / 5)
+    assert result.score == pytest.approx(7 / 8)
     assert "ZeroDivisionError: boom" in result.cases[3].message
 
 

@@ -113,7 +113,7 @@ def test_cli_grades_a_correct_notebook_full_marks(tmp_path, capsys):
     assert cli.main([*argv, "--gradescope", str(results)]) == 0
 
     report = json.loads(out.read_text())
-    assert (report["score"], report["max_score"]) == (6, 6)
+    assert (report["score"], report["max_score"]) == (8, 8)
     assert (
         report["errors"] == [] and report["blocked"] == [] and not report["timed_out"]
     )
@@ -121,14 +121,16 @@ def test_cli_grades_a_correct_notebook_full_marks(tmp_path, capsys):
         "minimax_discriminator_loss",
         "non_saturating_generator_loss",
         "optimal_discriminator",
+        "mlp_generator",
+        "mlp_discriminator",
         "train_step",
         "value_at_equilibrium",
         "optimal_d_at_equilibrium",
     ]
     assert all(e["score"] == e["max_score"] == 1 for e in report["exercises"])
-    assert "Score: 6 of 6" in capsys.readouterr().err
+    assert "Score: 8 of 8" in capsys.readouterr().err
     gradescope = json.loads(results.read_text())
-    assert gradescope["score"] == 6.0 and gradescope["max_score"] == 6.0
+    assert gradescope["score"] == 8.0 and gradescope["max_score"] == 8.0
     assert [t["name"] for t in gradescope["tests"]] == [
         e["name"] for e in report["exercises"]
     ]

@@ -63,9 +63,12 @@ def test_train_step_is_sgd_on_the_two_losses_in_float64():
     from tfgan_edu.exercises.minimax import _step_inputs
 
     inputs = _step_inputs(0)()
-    g_weights = [_np(w) for w in inputs["generator"].get_weights()]
-    d_weights = [_np(w) for w in inputs["discriminator"].get_weights()]
-    real, z_d, z_g = (_np(inputs[k]) for k in ("real", "z_d", "z_g"))
+    model = inputs["self"]
+    g_weights = [_np(w) for w in model.generator.get_weights()]
+    d_weights = [_np(w) for w in model.discriminator.get_weights()]
+    real = _np(inputs["real"])
+    seed = keras.random.SeedGenerator(0)  # the case's seed: the same two draws
+    z_d, z_g = (_np(keras.random.normal((16, 4), seed=seed)) for _ in range(2))
 
     def d_loss(d):
         fake = _numpy_mlp(g_weights, z_d)
@@ -85,12 +88,71 @@ def test_train_step_is_sgd_on_the_two_losses_in_float64():
     ]
     expected_losses = (d_loss(d_weights), g_loss(g_weights))
 
-    losses = ref("train_step")(*inputs.values())
-    np.testing.assert_allclose([float(v) for v in losses], expected_losses, rtol=1e-5)
-    for got, want in zip(inputs["discriminator"].get_weights(), d_new):
+    logs = ref("train_step")(*inputs.values())
+    losses = [float(logs["d_loss"]), float(logs["g_loss"])]
+    np.testing.assert_allclose(losses, expected_losses, rtol=1e-5)
+    for got, want in zip(model.discriminator.get_weights(), d_new):
         np.testing.assert_allclose(got, want, atol=1e-5)
-    for got, want in zip(inputs["generator"].get_weights(), g_new):
+    for got, want in zip(model.generator.get_weights(), g_new):
         np.testing.assert_allclose(got, want, atol=1e-5)
+
+
+def test_train_step_reference_is_the_step_chapter_1_shows():
+    from tfgan_edu.exercises.minimax import _step_inputs
+
+    ours, chapters = _step_inputs(7, 0.2, 0.1)(), _step_inputs(7, 0.2, 0.1)()
+    logs = ref("train_step")(*ours.values())
+    shown = chapters["self"].train_step(chapters["real"])
+    for key in ("d_loss", "g_loss"):
+        assert float(logs[key]) == pytest.approx(float(shown[key]), rel=1e-6)
+    for player in ("generator", "discriminator"):
+        a = getattr(ours["self"], player).get_weights()
+        b = getattr(chapters["self"], player).get_weights()
+        for x, y in zip(a, b):
+            np.testing.assert_allclose(x, y, rtol=1e-6, atol=1e-7)
+
+
+def _same_layers_same_outputs(mine, theirs, probe, training):
+    assert [tuple(w.shape) for w in mine.weights] == [
+        tuple(w.shape) for w in theirs.weights
+    ]
+    rng = np.random.default_rng(0)
+    for a, b in zip(mine.weights, theirs.weights):
+        value = rng.normal(0.0, 0.2, size=a.shape).astype(np.float32)
+        a.assign(value)
+        b.assign(value)
+    np.testing.assert_allclose(
+        mine(probe, training=training),
+        theirs(probe, training=training),
+        rtol=1e-5,
+        atol=1e-5,
+    )
+
+
+def test_mlp_references_are_the_networks_chapter_1_shows():
+    from tfgan_edu.experiments import hand_written
+
+    probe = np.random.default_rng(1).normal(size=(8, 4)).astype(np.float32)
+    _same_layers_same_outputs(
+        ref("mlp_generator")(4, 16, 2),
+        hand_written.mlp_generator(4, hidden_units=16, output_dim=2),
+        probe,
+        training=False,
+    )
+    _same_layers_same_outputs(
+        ref("mlp_discriminator")(2, 16),
+        hand_written.mlp_discriminator(2, hidden_units=16),
+        probe[:, :2],
+        training=False,
+    )
+    # and the discriminator's slope is 0.2: a NumPy forward pass
+    d = ref("mlp_discriminator")(2, 16)
+    w = d.get_weights()
+    h = probe[:, :2]
+    for kernel, bias in zip(w[0:4:2], w[1:4:2]):
+        h = h @ kernel + bias
+        h = np.where(h > 0, h, 0.2 * h)
+    np.testing.assert_allclose(d(probe[:, :2]), h @ w[4] + w[5], rtol=1e-5, atol=1e-6)
 
 
 def test_slerp_keeps_equal_norms_and_moves_at_constant_angular_speed():
@@ -291,6 +353,42 @@ def test_transposed_conv_output_size_matches_keras_layers_on_a_grid(padding):
                 )
                 out = layer(np.zeros((1, size, size, 1), np.float32))
                 assert size_of(size, kernel, stride, padding) == out.shape[1]
+
+
+def test_transposed_conv_size_with_int_padding_inverts_the_forward_convolution():
+    size_of = ref("transposed_conv_output_size")
+    for n in (1, 3, 7):
+        for kernel in (1, 2, 3, 4, 5):
+            for stride in (1, 2, 3):
+                for pad in range(0, (kernel + 1) // 2):
+                    for extra in range(stride):
+                        out = size_of(n, kernel, stride, pad, extra)
+                        # the forward convolution maps `out` back to `n` ...
+                        assert (out + 2 * pad - kernel) // stride + 1 == n
+                        # ... and output_padding picks among the sides it does
+                        assert out == size_of(n, kernel, stride, pad, 0) + extra
+
+
+def test_transposed_conv_size_with_zero_padding_matches_keras_output_padding():
+    size_of = ref("transposed_conv_output_size")
+    for n in (1, 4, 7):
+        for kernel, stride in ((4, 2), (3, 2), (5, 3)):
+            for extra in range(stride):
+                layer = keras.layers.Conv2DTranspose(
+                    1, kernel, strides=stride, padding="valid", output_padding=extra
+                )
+                out = layer(np.zeros((1, n, n, 1), np.float32))
+                assert size_of(n, kernel, stride, 0, extra) == out.shape[1]
+
+
+def test_mnist_generator_reference_is_the_package_dcgan_generator():
+    for latent_dim, f in ((8, 4), (16, 8)):
+        mine = ref("dcgan_mnist_generator")(latent_dim, f)
+        theirs = tge.networks.dcgan_generator(latent_dim, (28, 28, 1), base_filters=f)
+        assert mine.output_shape == theirs.output_shape == (None, 28, 28, 1)
+        assert mine.count_params() == theirs.count_params()
+        probe = np.random.default_rng(2).normal(size=(4, latent_dim)).astype("float32")
+        _same_layers_same_outputs(mine, theirs, probe, training=True)
 
 
 def test_dcgan_blocks_match_keras_layers_with_the_same_weights():

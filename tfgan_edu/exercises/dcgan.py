@@ -1,5 +1,6 @@
 """Exercises of chapter 2, DCGAN on images: transposed-convolution shapes,
-the generator's and the discriminator's blocks, spherical latent interpolation."""
+the generator's and the discriminator's blocks, the whole generator for 28x28
+digits, spherical latent interpolation."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import numpy as np
 import tensorflow as tf
 
 from tfgan_edu.exercises._core import Case, Exercise, Mistake
+from tfgan_edu.exercises.minimax import observe_builder
 
 
 def _vectors(seed: int, dim: int, scale1: float = 1.0):
@@ -88,28 +90,42 @@ TRANSPOSED_SIZE = Exercise(
     name="transposed_conv_output_size",
     chapter=2,
     title="The output size of a transposed convolution",
-    summary="side of a Conv2DTranspose's output from input side, kernel, stride, padding",
+    summary="side of a transposed convolution's output: (n - 1) s - 2p + k + output "
+    "padding; Keras' 'same' and 'valid'",
     task=r"""
-A DCGAN generator grows a $4 \times 4$ map to the image with stride-2 transposed
-convolutions. Keras' `Conv2DTranspose` (no `output_padding`) gives an output side of
+A DCGAN generator grows a small map to the image with stride-2 transposed
+convolutions. A transposed convolution is the gradient of a convolution: where a
+convolution with kernel $k$, stride $s$ and zero padding $p$ on each side maps a side
+$m$ to $n = \lfloor (m + 2p - k) / s \rfloor + 1$, its transpose maps $n$ back to
 
 $$
-n_\text{out} = \begin{cases} n\,s & \text{padding } \texttt{"same"},\\
-(n - 1)\,s + \max(k, s) & \text{padding } \texttt{"valid"},\end{cases}
+n_\text{out} = (n - 1)\, s - 2p + k + a ,
 $$
 
-for input side $n$, kernel $k$ and stride $s$ (the transpose of a convolution's
-$\lfloor (n - k) / s \rfloor + 1$). Return it as a Python `int`.
+where the **output padding** $a \in [0, s)$ picks one of the $s$ sides $m$ that the
+floor sends to the same $n$ (PyTorch's `ConvTranspose2d(padding=p, output_padding=a)`).
+Keras' `Conv2DTranspose` (without `output_padding`) names its padding instead:
+
+$$
+n_\text{out} = \begin{cases} n\,s & \texttt{"same"},\\
+(n - 1)\,s + \max(k, s) & \texttt{"valid"}.\end{cases}
+$$
+
+`padding` is `"same"`, `"valid"` (then `output_padding` is 0 and unused) or an int $p$.
+Return $n_\text{out}$ as a Python `int`.
 """,
     stub='''
-def transposed_conv_output_size(size, kernel, stride, padding):
-    """The side of a Conv2DTranspose's output.
+def transposed_conv_output_size(size, kernel, stride, padding, output_padding=0):
+    """The side of a transposed convolution's output.
 
     Args:
         size: the input's side, an int.
         kernel: the kernel's side, an int.
         stride: the stride, an int.
-        padding: "same" or "valid".
+        padding: "same" or "valid" (Keras' Conv2DTranspose), or an int p:
+            p zeros cut from each side of the output.
+        output_padding: rows added to one side when `padding` is an int.
+            Defaults to 0.
 
     Returns:
         The output's side, a Python int.
@@ -137,12 +153,25 @@ def transposed_conv_output_size(size, kernel, stride, padding):
             "16, kernel 3, stride 1, 'same'",
             lambda: dict(size=16, kernel=3, stride=1, padding="same"),
         ),
+        Case(
+            "7, kernel 4, stride 2, padding 1 (PyTorch's DCGAN block: 7 -> 14)",
+            lambda: dict(size=7, kernel=4, stride=2, padding=1, output_padding=0),
+        ),
+        Case(
+            "7, kernel 3, stride 2, padding 1, output_padding 1",
+            lambda: dict(size=7, kernel=3, stride=2, padding=1, output_padding=1),
+        ),
+        Case(
+            "1, kernel 4, stride 1, padding 0 (a 1x1 code to a 4x4 map)",
+            lambda: dict(size=1, kernel=4, stride=1, padding=0, output_padding=0),
+        ),
     ),
-    hint="'same': size * stride; 'valid': (size - 1) * stride + max(kernel, stride).",
+    hint="int padding p: (size - 1) * stride - 2 * p + kernel + output_padding; "
+    "'same': size * stride; 'valid': (size - 1) * stride + max(kernel, stride).",
     mistakes=(
         Mistake(
             "_forward_conv_size",
-            "This is a (forward) convolution's output side, (n - k) // s + 1. "
+            "This is a (forward) convolution's output side, (n + 2p - k) // s + 1. "
             "A transposed convolution goes the other way: it grows the map.",
         ),
         Mistake(
@@ -150,7 +179,97 @@ def transposed_conv_output_size(size, kernel, stride, padding):
             "With a kernel smaller than the stride, Keras pads the output to "
             "(n - 1) s + max(k, s): use max(kernel, stride), not kernel.",
         ),
+        Mistake(
+            "_padding_once",
+            "The padding p is cut from both sides of the output: subtract 2 p, not p.",
+        ),
     ),
+)
+
+
+# --- the whole generator, for 28x28 digits ------------------------------------------
+
+
+def _probe_latent(inputs):
+    return (3, inputs["latent_dim"])
+
+
+MNIST_GENERATOR = Exercise(
+    name="dcgan_mnist_generator",
+    solutions=("tfgan_edu.networks.dcgan:dcgan_generator",),
+    chapter=2,
+    title="A DCGAN generator for 28x28 digits",
+    summary="Dense -> reshape 7x7 -> [Conv2DTranspose, BatchNorm, ReLU] -> "
+    "Conv2DTranspose + tanh: 7 -> 14 -> 28",
+    task=r"""
+Build the DCGAN generator for $28 \times 28$ grey images from Keras layers. With
+`"same"` padding each stride-2 `Conv2DTranspose` doubles the side, so two of them grow
+a $7 \times 7$ map to $28 \times 28$ ($7 \to 14 \to 28$). With $f$ = `base_filters`:
+
+1. `Dense(7 * 7 * 2f, use_bias=False)` on $z$, `Reshape((7, 7, 2f))`,
+   `BatchNormalization(momentum=0.9)`, `ReLU()`;
+2. `Conv2DTranspose(f, 4, strides=2, padding="same", use_bias=False)`,
+   `BatchNormalization(momentum=0.9)`, `ReLU()`: $7 \times 7 \times 2f \to 14 \times 14 \times f$;
+3. `Conv2DTranspose(1, 4, strides=2, padding="same", activation="tanh")` (with its
+   bias): $14 \times 14 \times f \to 28 \times 28 \times 1$, pixels in $[-1, 1]$.
+
+Layers followed by batch normalization need no bias (its $\beta$ is one). Return a
+`keras.Model` (a `keras.Sequential` starting with `keras.Input((latent_dim,))` will do).
+The check sets the weights to fixed values, calls the model with `training=True` and
+compares the weights' shapes and the images with the reference's; your model should
+have the layers (and so the parameter count) of
+`tge.networks.dcgan_generator(latent_dim, (28, 28, 1), base_filters=f)`.
+""",
+    stub='''
+def dcgan_mnist_generator(latent_dim, base_filters):
+    """The DCGAN generator for 28x28x1 images: 7x7 -> 14x14 -> 28x28.
+
+    Args:
+        latent_dim: size of the noise vector z.
+        base_filters: channels f of the 14x14 map (the 7x7 map has 2f).
+
+    Returns:
+        A keras.Model from (batch, latent_dim) to (batch, 28, 28, 1) in [-1, 1].
+    """
+    raise NotImplementedError
+''',
+    cases=(
+        Case(
+            "latent_dim 8, base_filters 4",
+            lambda: dict(latent_dim=8, base_filters=4),
+        ),
+        Case(
+            "latent_dim 5, base_filters 2",
+            lambda: dict(latent_dim=5, base_filters=2),
+        ),
+    ),
+    hint="Dense(7*7*2f, use_bias=False), Reshape((7, 7, 2f)), BatchNormalization, "
+    "ReLU; Conv2DTranspose(f, 4, strides=2, padding='same', use_bias=False), "
+    "BatchNormalization, ReLU; Conv2DTranspose(1, 4, strides=2, padding='same', "
+    "activation='tanh').",
+    mistakes=(
+        Mistake(
+            "_mnist_gen_valid",
+            "With padding='valid' a stride-2 Conv2DTranspose of kernel 4 maps 7 to "
+            "16, not 14: use padding='same' (side times stride).",
+        ),
+        Mistake(
+            "_mnist_gen_sigmoid",
+            "The output uses a sigmoid (pixels in [0, 1]); the images are scaled to "
+            "[-1, 1]: use tanh.",
+        ),
+        Mistake(
+            "_mnist_gen_bias",
+            "A layer followed by batch normalization has a bias: the projection "
+            "Dense and the hidden Conv2DTranspose take use_bias=False.",
+        ),
+        Mistake(
+            "_mnist_gen_no_norm",
+            "Batch normalization is missing: after the projection and after the "
+            "hidden Conv2DTranspose, before each ReLU.",
+        ),
+    ),
+    observe=observe_builder(_probe_latent, training=True, scale=0.2),
 )
 
 
@@ -313,4 +432,10 @@ def dcgan_discriminator_block(x, kernel, bias):
     atol=1e-5,
 )
 
-EXERCISES = (TRANSPOSED_SIZE, GENERATOR_BLOCK, DISCRIMINATOR_BLOCK, SLERP)
+EXERCISES = (
+    TRANSPOSED_SIZE,
+    GENERATOR_BLOCK,
+    DISCRIMINATOR_BLOCK,
+    MNIST_GENERATOR,
+    SLERP,
+)

@@ -1,4 +1,5 @@
-"""Exercises of chapter 1, the minimax game: losses, D*, one training step."""
+"""Exercises of chapter 1, the minimax game: losses, D*, the two networks and
+one training step."""
 
 from __future__ import annotations
 
@@ -245,11 +246,187 @@ def optimal_discriminator(p_data, p_g):
 )
 
 
+# --- building the two networks ---------------------------------------------
+
+
+def observe_builder(probe_shape, training=False, scale=0.5):
+    """An `observe` for exercises whose answer builds a `keras.Model`.
+
+    The model the function returns is called on a fixed batch (which builds
+    it), its weights are set to fixed values (drawn in the order of
+    `model.weights`, so two models of the same layers get the same values)
+    and it is called again. Observed: that it is a `keras.Model`, the shapes
+    of its weights in order, the output's shape and the output.
+
+    Args:
+        probe_shape: `probe_shape(inputs) -> shape` of the fixed input batch,
+            from the builder's arguments.
+        training: whether to call the model with `training=True` (batch
+            normalization on the batch's statistics). Defaults to False.
+        scale: standard deviation of the fixed weights. Defaults to 0.5.
+
+    Returns:
+        The `observe(fn, inputs, case)` function.
+    """
+
+    def observe(fn, inputs, case):
+        model = fn(*inputs.values())
+        is_model = isinstance(model, keras.Model)
+        observed = [("whether it returns a keras.Model", is_model)]
+        if not is_model:
+            return observed
+        rng = np.random.default_rng(0)
+        probe = _const(rng.normal(size=probe_shape(inputs)))
+        model(probe, training=training)  # builds the model
+        shapes = tuple(tuple(int(d) for d in w.shape) for w in model.weights)
+        observed.append(("the shapes of its weights (in model.weights order)", shapes))
+        for weight in model.weights:
+            weight.assign(rng.normal(0.0, scale, size=weight.shape).astype("float32"))
+        output = model(probe, training=training)
+        observed.append(("the output's shape", tuple(int(d) for d in output.shape)))
+        observed.append(("the output for fixed weights and inputs", output))
+        return observed
+
+    return observe
+
+
+MLP_GENERATOR = Exercise(
+    name="mlp_generator",
+    solutions=(
+        "tfgan_edu.networks.mlp:mlp_generator",
+        "tfgan_edu.experiments.hand_written:mlp_generator",
+    ),
+    chapter=1,
+    title="The generator, a small MLP",
+    summary="noise -> Dense(ReLU) -> Dense(ReLU) -> Dense(output_dim), linear output",
+    task=r"""
+The generator maps noise $z \in \mathbb{R}^{d}$ to a sample. For points in the plane a
+small fully connected network does:
+
+$$
+G(z) = W_3\, \operatorname{ReLU}\big(W_2\, \operatorname{ReLU}(W_1 z + b_1) + b_2\big) + b_3 .
+$$
+
+Build it as a `keras.Sequential`: `keras.Input((latent_dim,))`, two
+`keras.layers.Dense(hidden_units, activation="relu")`, then
+`keras.layers.Dense(output_dim)` with **no** activation (the points of the ring lie at
+radius 2: a `tanh` output could not reach them). Return the model.
+The check calls it on a fixed batch, sets its weights to fixed values and compares the
+shapes of its weights and its output with the reference's.
+""",
+    stub='''
+def mlp_generator(latent_dim, hidden_units, output_dim):
+    """The generator: noise -> two ReLU layers -> a sample (linear output).
+
+    Args:
+        latent_dim: size of the noise vector z.
+        hidden_units: units of each of the two hidden layers.
+        output_dim: size of a sample (2 for points in the plane).
+
+    Returns:
+        A keras.Model from (batch, latent_dim) to (batch, output_dim).
+    """
+    raise NotImplementedError
+''',
+    cases=(
+        Case(
+            "latent_dim 4, hidden_units 8, output_dim 2",
+            lambda: dict(latent_dim=4, hidden_units=8, output_dim=2),
+        ),
+        Case(
+            "latent_dim 3, hidden_units 5, output_dim 3",
+            lambda: dict(latent_dim=3, hidden_units=5, output_dim=3),
+        ),
+    ),
+    hint="keras.Sequential([keras.Input((latent_dim,)), Dense(hidden_units, "
+    "activation='relu'), Dense(hidden_units, activation='relu'), Dense(output_dim)]).",
+    mistakes=(
+        Mistake(
+            "_mlp_g_tanh_output",
+            "The output has a tanh: samples stay inside [-1, 1]. Points in the "
+            "plane are not bounded; leave the last Dense layer linear.",
+        ),
+        Mistake(
+            "_mlp_g_one_hidden",
+            "There is one hidden layer; the generator has two, each "
+            "Dense(hidden_units, activation='relu').",
+        ),
+    ),
+    observe=observe_builder(lambda inputs: (8, inputs["latent_dim"])),
+)
+
+
+MLP_DISCRIMINATOR = Exercise(
+    name="mlp_discriminator",
+    solutions=(
+        "tfgan_edu.networks.mlp:mlp_discriminator",
+        "tfgan_edu.experiments.hand_written:mlp_discriminator",
+    ),
+    chapter=1,
+    title="The discriminator, a small MLP",
+    summary="sample -> Dense(leaky ReLU 0.2) x 2 -> Dense(1): one logit, no sigmoid",
+    task=r"""
+The discriminator maps a sample $x$ to one **logit** $\ell(x)$, with
+$D(x) = \sigma(\ell(x))$; the losses take logits, so there is no sigmoid at the end:
+
+$$
+\ell(x) = w_3^\top \operatorname{LReLU}\big(W_2\, \operatorname{LReLU}(W_1 x + b_1) + b_2\big) + b_3,
+\qquad \operatorname{LReLU}(t) = \max(t, 0.2\, t).
+$$
+
+Build it as a `keras.Sequential`: `keras.Input((input_dim,))`, two
+`keras.layers.Dense(hidden_units, activation="leaky_relu")` (the activation function
+`leaky_relu` has slope $0.2$; careful: the *layer* `keras.layers.LeakyReLU()` defaults to
+$0.3$), then `keras.layers.Dense(1)`. Return the model.
+""",
+    stub='''
+def mlp_discriminator(input_dim, hidden_units):
+    """The discriminator: a sample -> two leaky-ReLU layers -> one logit.
+
+    Args:
+        input_dim: size of a sample.
+        hidden_units: units of each of the two hidden layers.
+
+    Returns:
+        A keras.Model from (batch, input_dim) to logits (batch, 1).
+    """
+    raise NotImplementedError
+''',
+    cases=(
+        Case("input_dim 2, hidden_units 8", lambda: dict(input_dim=2, hidden_units=8)),
+        Case("input_dim 3, hidden_units 6", lambda: dict(input_dim=3, hidden_units=6)),
+    ),
+    hint="keras.Sequential([keras.Input((input_dim,)), Dense(hidden_units, "
+    "activation='leaky_relu'), Dense(hidden_units, activation='leaky_relu'), "
+    "Dense(1)]).",
+    mistakes=(
+        Mistake(
+            "_mlp_d_sigmoid",
+            "The last layer has a sigmoid: it returns D(x), a probability. Return "
+            "the logit (no activation); the losses apply the sigmoid themselves.",
+        ),
+        Mistake(
+            "_mlp_d_relu",
+            "The hidden layers use ReLU; the discriminator uses a leaky ReLU "
+            "(activation='leaky_relu', slope 0.2).",
+        ),
+        Mistake(
+            "_mlp_d_keras_slope",
+            "keras.layers.LeakyReLU() has slope 0.3; use activation='leaky_relu' "
+            "(slope 0.2) or LeakyReLU(negative_slope=0.2).",
+        ),
+    ),
+    observe=observe_builder(lambda inputs: (8, inputs["input_dim"])),
+)
+
+
 # --- one training step -----------------------------------------------------
 
 
 def _step_inputs(seed: int, d_lr: float = 0.1, g_lr: float = 0.05):
     def make():
+        from tfgan_edu.experiments.hand_written import HandWrittenGAN
+
         def dense(units, layer_seed, activation=None):
             return keras.layers.Dense(
                 units,
@@ -268,25 +445,20 @@ def _step_inputs(seed: int, d_lr: float = 0.1, g_lr: float = 0.05):
         discriminator = keras.Sequential(
             [keras.Input((2,)), dense(8, 3, "tanh"), dense(1, 4)]
         )
+        model = HandWrittenGAN(generator, discriminator, latent_dim=4, seed=seed)
+        model.compile(keras.optimizers.SGD(d_lr), keras.optimizers.SGD(g_lr))
         rng = np.random.default_rng(seed)
-        return {
-            "generator": generator,
-            "discriminator": discriminator,
-            "d_optimizer": keras.optimizers.SGD(d_lr),
-            "g_optimizer": keras.optimizers.SGD(g_lr),
-            "real": _const(rng.normal(1.0, 0.5, size=(16, 2))),
-            "z_d": _const(rng.normal(size=(16, 4))),
-            "z_g": _const(rng.normal(size=(16, 4))),
-        }
+        return {"self": model, "real": _const(rng.normal(1.0, 0.5, size=(16, 2)))}
 
     return make
 
 
 def _observe_step(fn, inputs, case):
     returned = fn(*inputs.values())
-    observed = [("the returned (d_loss, g_loss)", returned)]
+    observed = [("the returned {'d_loss': ..., 'g_loss': ...}", returned)]
     for player in ("discriminator", "generator"):
-        for i, variable in enumerate(inputs[player].trainable_variables):
+        network = getattr(inputs["self"], player)
+        for i, variable in enumerate(network.trainable_variables):
             observed.append(
                 (
                     f"the {player}'s weight {i} ({variable.name}, shape "
@@ -299,48 +471,60 @@ def _observe_step(fn, inputs, case):
 
 TRAIN_STEP = Exercise(
     name="train_step",
-    solutions=("tfgan_edu.models.gan:GAN.train_step",),
+    solutions=(
+        "tfgan_edu.models.gan:GAN.train_step",
+        "tfgan_edu.experiments.hand_written:HandWrittenGAN.train_step",
+    ),
     chapter=1,
     title="One training step",
-    summary="one step of Algorithm 1: update D on real and fake, then G through the new D",
+    summary="the six steps: noise, fakes, scores, update D, update G "
+    "(non-saturating), report",
     task=r"""
-One iteration of Algorithm 1 of Goodfellow et al. (2014) with $k = 1$:
+Write the `train_step` method of a GAN, a subclassed `keras.Model` (chapter 1's
+`HandWrittenGAN`): `fit` calls it once per batch `real`. `self` has `generator`,
+`discriminator`, `d_optimizer`, `g_optimizer`, `latent_dim`, `seed_generator` (a
+`keras.random.SeedGenerator`) and the trackers `d_loss_tracker`, `g_loss_tracker`
+(`keras.metrics.Mean`). One step of Algorithm 1 of Goodfellow et al. (2014), $k = 1$:
 
-1. generate fakes $G(z_d)$ from the noise `z_d`; score the real batch and the fakes with
-   $D$; take one step of `d_optimizer` on $L_D$ (your `minimax_discriminator_loss`)
-   with respect to the discriminator's `trainable_variables`;
-2. generate fakes from the fresh noise `z_g`, score them with the **updated** $D$, and
-   take one step of `g_optimizer` on the non-saturating $L_G$ with respect to the
-   generator's `trainable_variables`.
+1. **sample noise** `z = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)`;
+2. **generate** the fakes $G(z)$;
+3. **score** the real batch and the fakes with $D$ (logits $r$ and $f$);
+4. the **discriminator's loss**
+   $L_D = \operatorname{mean}\operatorname{softplus}(-r) + \operatorname{mean}\operatorname{softplus}(f)$
+   and one step of `self.d_optimizer` on it;
+5. **fresh noise** (a second, identical `keras.random.normal` call), fakes scored by the
+   **updated** $D$, the **non-saturating** generator loss
+   $L_G = \operatorname{mean}\operatorname{softplus}(-f)$ and one step of `self.g_optimizer`;
+6. **report**: update the two trackers with the losses and return
+   `{"d_loss": self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}`.
 
-Use one `tf.GradientTape` per player and `optimizer.apply_gradients(zip(grads, variables))`.
-Call the networks with `training=True`. Return `(d_loss, g_loss)`, the two losses as
-scalar float32 tensors (each computed before its own update).
+Use one `tf.GradientTape` per player, `tape.gradient(loss, network.trainable_variables)`
+and `optimizer.apply_gradients(zip(grads, variables))`; call the networks with
+`training=True`. Draw the noise exactly as in steps 1 and 5: the check compares the
+weights after your step with the reference's, from the same weights and the same seed.
 """,
     stub='''
-def train_step(generator, discriminator, d_optimizer, g_optimizer, real, z_d, z_g):
-    """One step of the GAN training loop: update D, then G.
+def train_step(self, real):
+    """One training step of a GAN: update D, then G; report both losses.
 
     Args:
-        generator: a keras.Model, noise (batch, latent_dim) -> samples.
-        discriminator: a keras.Model, samples -> logits (batch, 1).
-        d_optimizer: the discriminator's keras optimizer.
-        g_optimizer: the generator's keras optimizer.
-        real: a batch of real samples.
-        z_d: noise for the discriminator's update, (batch, latent_dim).
-        z_g: fresh noise for the generator's update, (batch, latent_dim).
+        self: the GAN, a keras.Model with generator, discriminator,
+            d_optimizer, g_optimizer, latent_dim, seed_generator,
+            d_loss_tracker and g_loss_tracker.
+        real: a batch of real samples, (batch, *sample shape).
 
     Returns:
-        (d_loss, g_loss): two scalar float32 tensors.
+        {"d_loss": ..., "g_loss": ...}: the trackers' running means.
     """
     raise NotImplementedError
 ''',
     cases=(
         Case("a 2-D MLP pair, batch 16, SGD steps", _step_inputs(0)),
-        Case("another initialization and batch", _step_inputs(7, d_lr=0.2, g_lr=0.1)),
+        Case("another initialization and seed", _step_inputs(7, d_lr=0.2, g_lr=0.1)),
     ),
-    hint="Update D first (its loss on real and G(z_d)), then G on fresh noise z_g "
-    "through the updated D, with the non-saturating loss; return (d_loss, g_loss).",
+    hint="Update D first (its loss on real and G(z)), then G on fresh noise "
+    "through the updated D, with the non-saturating loss; draw each noise with "
+    "keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator).",
     mistakes=(
         Mistake(
             "_step_g_first",
@@ -354,10 +538,11 @@ def train_step(generator, discriminator, d_optimizer, g_optimizer, real, z_d, z_
         ),
         Mistake(
             "_step_same_noise",
-            "The generator's step reused z_d. Draw its fakes from the fresh noise z_g.",
+            "The generator's step reused the discriminator's noise. Draw fresh "
+            "noise for it (a second keras.random.normal call).",
         ),
     ),
     observe=_observe_step,
 )
 
-EXERCISES = (D_LOSS, G_LOSS, D_STAR, TRAIN_STEP)
+EXERCISES = (D_LOSS, G_LOSS, D_STAR, MLP_GENERATOR, MLP_DISCRIMINATOR, TRAIN_STEP)
