@@ -4,6 +4,7 @@ tfgan-edu train --data ring --loss non_saturating --epochs 30 --out runs/ring
 tfgan-edu demo [--out demo_output]
 tfgan-edu exercises [--chapter N] [--write DIR]
 tfgan-edu grade NOTEBOOK.ipynb [--out report.json] [--chapter N] [--timeout S]
+    [--language zh_CN]
 tfgan-edu grade NOTEBOOK.ipynb --gradescope [results.json]
 """
 
@@ -98,6 +99,12 @@ def _parser() -> argparse.ArgumentParser:
         type=float,
         default=60.0,
         help="seconds per call of a student's function while checking (60)",
+    )
+    grade.add_argument(
+        "--language",
+        default=None,
+        help="language of the exercises' feedback: en or zh_CN (default: "
+        "$TFGAN_EDU_LANGUAGE, else en)",
     )
     grade.add_argument(
         "--gradescope",
@@ -211,18 +218,25 @@ def _exercises(args) -> int:
 def _grade(args) -> int:
     import json
 
+    from tfgan_edu.exercises._core import resolve_language
     from tfgan_edu.exercises.grading import (
         grade_notebook,
         write_gradescope,
         write_report,
     )
 
+    try:
+        language = resolve_language(args.language)
+    except ValueError as error:
+        print(f"tfgan-edu grade: {error}", file=sys.stderr)
+        return 2
     report = grade_notebook(
         args.notebook,
         chapter=args.chapter,
         timeout=args.timeout,
         cell_timeout=args.cell_timeout,
         check_timeout=args.check_timeout,
+        language=language,
     )
     for exercise in report["exercises"]:
         print(exercise["message"].splitlines()[0], file=sys.stderr)

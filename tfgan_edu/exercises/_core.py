@@ -13,18 +13,33 @@ expected and received values and a hint. Each case scores on its own
 observation equals the stored one of a listed `Mistake`, the message names
 that mistake. A function that calls the library's own solution of the
 exercise is refused (see `_guard`).
+
+Feedback speaks English by default, or another language of `LANGUAGES`
+(`language=` of `check_exercise` and `check_question`, else the
+`TFGAN_EDU_LANGUAGE` environment variable). Its texts come from the
+catalog `locale/<language>.json` shipped with the package: `messages`
+(the checker's own sentences, by key, as in `MESSAGES`), `phrases`
+(regular expressions and their replacements for what `compare` reports),
+and per exercise and question its title, summary, task, hint, the hints of
+its known mistakes and its cases' descriptions. What a catalog lacks stays
+English.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
+import json
 import math
 import numbers
+import os
+import re
 import signal
 import threading
 import traceback
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -34,6 +49,157 @@ from tfgan_edu.exercises import _expected, _guard
 
 # Used to tell a student's frame from the checker's in a traceback.
 _PACKAGE_DIR = __file__.rsplit("/", 1)[0]
+
+# ---------------------------------------------------------------- languages
+
+LANGUAGES = ("en", "zh_CN")
+LANGUAGE_VAR = "TFGAN_EDU_LANGUAGE"
+_LOCALE_DIR = Path(__file__).with_name("locale")
+# The checker's own sentences; a catalog's `messages` has the same keys.
+MESSAGES = {
+    "not_callable": (
+        "✗ {name}: expected a function, received {received}. "
+        "Pass the function itself: check('{name}', {name})."
+    ),
+    "not_implemented": (
+        "✗ {name}: not implemented yet: the function raises NotImplementedError.\n"
+        "  Replace `raise NotImplementedError` with your code, run the cell, "
+        "then run this check again."
+    ),
+    "timed_out": "✗ {name}: ran longer than the time limit of {seconds:g} s. "
+    "Is there an endless loop?",
+    "raised": "✗ {name}: calling your function raised {error}{where}",
+    "where": " (in {file}, line {line}: `{code}`)",
+    "your_code": "your code",
+    "failed": "✗ {name}: {problem}",
+    "hint": "  Hint: {hint}",
+    "case": "  case {index} of {total}: {description}",
+    "expected": "  expected: {value}",
+    "received": "  received: {value}",
+    "partial_credit": "  Partial credit: {passed} of {total} cases pass.",
+    "passed": "✓ {name} passed: {total} cases ({what}) match the reference.",
+    "passed_what": "values, shapes, dtypes",
+    "passed_what_gradients": "values, shapes, dtypes and gradients or updates",
+    "passed_distribution": "✓ {name} passed: shapes, dtypes and the distribution match.",
+    "verified_case": "random inputs: shapes, dtypes and the distribution",
+    "refused_tampered": (
+        "✗ {name}: refused (score 0): your function calls `sys.setprofile`, "
+        "which removes the checker's call recorder."
+    ),
+    "refused_names": (
+        "✗ {name}: refused (score 0): your function names {calls}, "
+        "the library's own solution of this exercise.\n"
+        "  Write the computation yourself; the library's functions are what "
+        "you are re-deriving here."
+    ),
+    "refused_calls": (
+        "✗ {name}: refused (score 0): your function calls {calls}, "
+        "the library's own solution of this exercise.\n"
+        "  Write the computation yourself; the library's functions are what "
+        "you are re-deriving here."
+    ),
+    "question_not_number": "✗ {name}: expected a number, received {received}.",
+    "question_not_one_number": "✗ {name}: expected one number, received {received}.",
+    "question_right": "✓ {name}: {value} is right.",
+    "question_wrong": "✗ {name}: {value} is not right.",
+}
+
+
+def resolve_language(language: str | None = None) -> str:
+    """The language of the feedback: `language`, else `$TFGAN_EDU_LANGUAGE`, else English.
+
+    Args:
+        language: one of `LANGUAGES` (`"en"`, `"zh_CN"`), or `None`
+            (default) for the environment variable `TFGAN_EDU_LANGUAGE`,
+            and English where that is unset or empty.
+
+    Returns:
+        The language code.
+
+    Example:
+
+    >>> resolve_language("zh_CN")
+    'zh_CN'
+    >>> resolve_language("fr")
+    Traceback (most recent call last):
+    ...
+    ValueError: Expected one of ['en', 'zh_CN']. Received: language='fr'
+    """
+    source = "language"
+    if language is None:
+        language = os.environ.get(LANGUAGE_VAR) or "en"
+        source = f"${LANGUAGE_VAR}"
+    if language not in LANGUAGES:
+        raise ValueError(
+            f"Expected one of {list(LANGUAGES)}. Received: {source}={language!r}"
+        )
+    return language
+
+
+@functools.lru_cache(maxsize=None)
+def catalog(language: str) -> dict[str, Any]:
+    """The texts of `language` (`locale/<language>.json`; empty for English).
+
+    Args:
+        language: one of `LANGUAGES`.
+
+    Returns:
+        A dict with `messages`, `phrases`, `exercises` and `questions` (see
+        the module docstring).
+    """
+    language = resolve_language(language)
+    if language == "en":
+        return {"messages": {}, "phrases": [], "exercises": {}, "questions": {}}
+    with open(_LOCALE_DIR / f"{language}.json", encoding="utf-8") as file:
+        return json.load(file)
+
+
+def text(key: str, language: str = "en", **fields) -> str:
+    """One of the checker's sentences (`MESSAGES[key]`) in `language`, filled in.
+
+    Example:
+
+    >>> text("partial_credit", passed=2, total=3)
+    '  Partial credit: 2 of 3 cases pass.'
+    """
+    template = catalog(language)["messages"].get(key) or MESSAGES[key]
+    return template.format(**fields)
+
+
+def phrase(english: str, language: str = "en") -> str:
+    """What `compare` reports (`"the returned value: differs"`, ...) in `language`.
+
+    The catalog's `phrases` are `[pattern, replacement]` pairs of regular
+    expressions, applied in order; text that no pattern matches stays English.
+    """
+    for pattern, replacement in catalog(language)["phrases"]:
+        english = re.sub(pattern, replacement, english)
+    return english
+
+
+def exercise_text(exercise, field: str, language: str = "en") -> str:
+    """An exercise's (or question's) `field` (`"hint"`, `"task"`, ...) in `language`.
+
+    Falls back to the English field where the catalog has no entry.
+    """
+    section = "questions" if isinstance(exercise, Question) else "exercises"
+    entry = catalog(language)[section].get(exercise.name, {})
+    return entry.get(field) or getattr(exercise, field)
+
+
+def mistake_hint(exercise, mistake, language: str = "en") -> str:
+    """The hint of one of `exercise`'s known mistakes in `language`."""
+    entry = catalog(language)["exercises"].get(exercise.name, {})
+    return entry.get("mistakes", {}).get(mistake.name) or mistake.hint
+
+
+def case_description(exercise, index: int, language: str = "en") -> str:
+    """The description of case `index` (from 0) of `exercise` in `language`."""
+    entry = catalog(language)["exercises"].get(exercise.name, {})
+    cases = entry.get("cases", [])
+    if index < len(cases) and cases[index]:
+        return cases[index]
+    return exercise.cases[index].description
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,11 +257,12 @@ class Difference:
     received: str = ""
     path: tuple = ()
 
-    def lines(self) -> list[str]:
-        out = [f"{self.what}: {self.problem}"]
+    def lines(self, language: str = "en") -> list[str]:
+        """The difference as report lines, in `language` (default English)."""
+        out = [phrase(f"{self.what}: {self.problem}", language)]
         if self.expected or self.received:
-            out.append(f"  expected: {_indent(self.expected)}")
-            out.append(f"  received: {_indent(self.received)}")
+            out.append(text("expected", language, value=_indent(self.expected)))
+            out.append(text("received", language, value=_indent(self.received)))
         return out
 
 
@@ -484,7 +651,15 @@ class CheckTimeout(BaseException):
 
     A `BaseException`, so an `except Exception` in the student's code does not
     swallow it.
+
+    Args:
+        message: what happened.
+        seconds: the time limit that ran out. Defaults to `None`.
     """
+
+    def __init__(self, message: str, seconds: float | None = None):
+        super().__init__(message)
+        self.seconds = seconds
 
 
 @contextlib.contextmanager
@@ -500,7 +675,7 @@ def time_limit(seconds: float | None):
         return
 
     def _raise(signum, frame):
-        raise CheckTimeout(f"{_TIMED_OUT} of {seconds:g} s")
+        raise CheckTimeout(f"{_TIMED_OUT} of {seconds:g} s", seconds)
 
     previous = signal.signal(signal.SIGALRM, _raise)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -518,7 +693,7 @@ class _StudentError(Exception):
         self.name = name
 
 
-def _student_frame(exc: BaseException) -> str:
+def _student_frame(exc: BaseException, language: str = "en") -> str:
     """`line N: code` of the innermost frame outside the checker, if any."""
     frames = [
         frame
@@ -529,8 +704,13 @@ def _student_frame(exc: BaseException) -> str:
         return ""
     own = [f for f in frames if "site-packages" not in f.filename] or frames
     frame = own[-1]
-    where = "your code" if frame.filename.startswith("<") else frame.filename
-    return f" (in {where}, line {frame.lineno}: `{(frame.line or '').strip()}`)"
+    where = (
+        text("your_code", language)
+        if frame.filename.startswith("<")
+        else frame.filename
+    )
+    code = (frame.line or "").strip()
+    return text("where", language, file=where, line=frame.lineno, code=code)
 
 
 def _run_student(exercise: Exercise, fn, case: Case, timeout):
@@ -543,21 +723,19 @@ def _run_student(exercise: Exercise, fn, case: Case, timeout):
         raise _StudentError(exercise.name, exc) from exc
 
 
-def _failure_message(exercise: Exercise, fn, exc: BaseException) -> str:
+def _failure_message(
+    exercise: Exercise, fn, exc: BaseException, language: str = "en"
+) -> str:
     name = exercise.name
+    hint = text("hint", language, hint=exercise_text(exercise, "hint", language))
     if isinstance(exc, NotImplementedError):
-        return (
-            f"✗ {name}: not implemented yet: the function raises "
-            "NotImplementedError.\n"
-            "  Replace `raise NotImplementedError` with your code, run the cell, "
-            "then run this check again."
-        )
+        return text("not_implemented", language, name=name)
     if isinstance(exc, CheckTimeout):
-        return f"✗ {name}: {exc}. Is there an endless loop?\n  Hint: {exercise.hint}"
-    return (
-        f"✗ {name}: calling your function raised {type(exc).__name__}: {exc}"
-        f"{_student_frame(exc)}\n  Hint: {exercise.hint}"
-    )
+        seconds = float("nan") if exc.seconds is None else exc.seconds
+        return text("timed_out", language, name=name, seconds=seconds) + "\n" + hint
+    error = f"{type(exc).__name__}: {exc}"
+    where = _student_frame(exc, language)
+    return text("raised", language, name=name, error=error, where=where) + "\n" + hint
 
 
 def _element(value, path):
@@ -596,27 +774,27 @@ def _known_mistake(
     return None
 
 
-def _refused(exercise: Exercise, calls: list[str], how: str) -> CheckResult:
+def _refused(
+    exercise: Exercise, calls: list[str], how: str, language: str = "en"
+) -> CheckResult:
     if _guard.TAMPERED in calls:
-        message = (
-            f"✗ {exercise.name}: refused (score 0): your function calls "
-            "`sys.setprofile`, which removes the checker's call recorder."
-        )
+        message = text("refused_tampered", language, name=exercise.name)
     else:
         names = ", ".join(f"`{c}`" for c in calls)
-        message = (
-            f"✗ {exercise.name}: refused (score 0): your function {how} {names}, "
-            "the library's own solution of this exercise.\n"
-            "  Write the computation yourself; the library's functions are what "
-            "you are re-deriving here."
-        )
+        message = text(f"refused_{how}", language, name=exercise.name, calls=names)
     cases = tuple(
-        CaseResult(case.description, False, "refused") for case in exercise.cases
+        CaseResult(case_description(exercise, i, language), False, "refused")
+        for i in range(len(exercise.cases))
     )
     return CheckResult(exercise.name, False, message, 0.0, cases)
 
 
-def check_exercise(exercise: Exercise, fn, timeout: float | None = 60.0) -> CheckResult:
+def check_exercise(
+    exercise: Exercise,
+    fn,
+    timeout: float | None = 60.0,
+    language: str | None = None,
+) -> CheckResult:
     """Checks `fn` against `exercise`; never raises for a faulty `fn`.
 
     Every case is run (a case that fails does not stop the others), and the
@@ -629,123 +807,143 @@ def check_exercise(exercise: Exercise, fn, timeout: float | None = 60.0) -> Chec
         fn: the student's function.
         timeout: seconds each call of `fn` may take (`None`: no limit).
             Defaults to 60.
+        language: the language of the message, one of `LANGUAGES`.
+            Defaults to `None`: `$TFGAN_EDU_LANGUAGE`, else English.
 
     Returns:
         A `CheckResult`.
     """
     name = exercise.name
+    language = resolve_language(language)
     if not callable(fn):
         return CheckResult(
             name,
             False,
-            f"✗ {name}: expected a function, received {_describe_type(fn)}. "
-            f"Pass the function itself: check({name!r}, {name}).",
+            text("not_callable", language, name=name, received=_describe_type(fn)),
         )
     named = _guard.static_calls(fn, exercise.solutions)
     if named:
-        return _refused(exercise, named, "names")
+        return _refused(exercise, named, "names", language)
+    timed_out = []
     with _guard.record_calls(exercise.solutions) as calls:
-        result = _check_cases(exercise, fn, timeout)
-    if any(_TIMED_OUT in case.message for case in result.cases):
+        result = _check_cases(exercise, fn, timeout, language, timed_out)
+    if timed_out:
         # The time limit's exception may fire inside the recorder, which
         # Python then removes: that is no tampering (and no case runs after).
         calls = [c for c in calls if c != _guard.TAMPERED]
     if calls:
-        return _refused(exercise, calls, "calls")
+        return _refused(exercise, calls, "calls", language)
     return result
 
 
-def _check_verified(exercise: Exercise, fn, timeout) -> CheckResult:
+def _check_verified(
+    exercise: Exercise, fn, timeout, language: str, timed_out: list
+) -> CheckResult:
     name = exercise.name
-    description = "random inputs: shapes, dtypes and the distribution"
+    description = text("verified_case", language)
     try:
         with time_limit(timeout):
             diff = exercise.verify(fn)
     except (Exception, CheckTimeout) as exc:  # the student's function failed
-        message = _failure_message(exercise, fn, exc)
+        if isinstance(exc, CheckTimeout):
+            timed_out.append(1)
+        message = _failure_message(exercise, fn, exc, language)
         return CheckResult(
             name, False, message, 0.0, (CaseResult(description, False, message),)
         )
     if diff is not None:
-        result = _fail(exercise, diff, "", None)
+        result = _fail(exercise, diff, "", None, language)
         return dataclasses.replace(
             result, cases=(CaseResult(description, False, result.message),)
         )
     return CheckResult(
         name,
         True,
-        f"✓ {name} passed: shapes, dtypes and the distribution match.",
+        text("passed_distribution", language, name=name),
         1.0,
         (CaseResult(description, True, "passed"),),
     )
 
 
-def _check_cases(exercise: Exercise, fn, timeout) -> CheckResult:
+def _check_cases(
+    exercise: Exercise, fn, timeout, language: str = "en", timed_out=None
+) -> CheckResult:
     name = exercise.name
+    timed_out = [] if timed_out is None else timed_out
     if exercise.verify is not None:
-        return _check_verified(exercise, fn, timeout)
+        return _check_verified(exercise, fn, timeout, language, timed_out)
     stored = _expected.load(name)
     total = len(exercise.cases)
     outcomes: list[CaseResult] = []
     first_failure = None
     stop = None  # a failure that every remaining case would repeat
     for index, case in enumerate(exercise.cases, start=1):
+        description = case_description(exercise, index - 1, language)
         if stop is not None:
-            outcomes.append(CaseResult(case.description, False, stop))
+            outcomes.append(CaseResult(description, False, stop))
             continue
         expected = stored[f"case{index}"]
         try:
             received = _run_student(exercise, fn, case, timeout)
         except _StudentError as err:
-            message = _failure_message(exercise, fn, err.exc)
+            message = _failure_message(exercise, fn, err.exc, language)
             if isinstance(err.exc, (NotImplementedError, CheckTimeout)):
                 stop = message
-            outcomes.append(CaseResult(case.description, False, message))
+            if isinstance(err.exc, CheckTimeout):
+                timed_out.append(index)
+            outcomes.append(CaseResult(description, False, message))
             first_failure = first_failure or message
             continue
         message = None
         for position, ((what, e), (_, r)) in enumerate(zip(expected, received)):
             diff = compare(what, e, r, exercise.rtol, exercise.atol)
             if diff is not None:
-                where = f"case {index} of {total}: {case.description}"
+                where = text(
+                    "case", language, index=index, total=total, description=description
+                )
                 mistake = _known_mistake(exercise, index, received, position, diff.path)
-                message = _fail(exercise, diff, where, mistake).message
+                message = _fail(exercise, diff, where, mistake, language).message
                 break
-        outcomes.append(
-            CaseResult(case.description, message is None, message or "passed")
-        )
+        outcomes.append(CaseResult(description, message is None, message or "passed"))
         if message is not None:
             first_failure = first_failure or message
     passed = sum(o.passed for o in outcomes)
     score = passed / total
     if first_failure is not None:
         if 0 < passed:
-            first_failure += f"\n  Partial credit: {passed} of {total} cases pass."
+            first_failure += "\n" + text(
+                "partial_credit", language, passed=passed, total=total
+            )
         return CheckResult(name, False, first_failure, score, tuple(outcomes))
-    what = "values, shapes, dtypes"
-    if any(case.grad_wrt for case in exercise.cases) or exercise.observe:
-        what += " and gradients or updates"
+    gradients = any(case.grad_wrt for case in exercise.cases) or exercise.observe
+    what = text("passed_what_gradients" if gradients else "passed_what", language)
     return CheckResult(
         name,
         True,
-        f"✓ {name} passed: {total} cases ({what}) match the reference.",
+        text("passed", language, name=name, total=total, what=what),
         1.0,
         tuple(outcomes),
     )
 
 
 def _fail(
-    exercise, diff: Difference, where: str, mistake: Mistake | None
+    exercise,
+    diff: Difference,
+    where: str,
+    mistake: Mistake | None,
+    language: str = "en",
 ) -> CheckResult:
-    lines = [f"✗ {exercise.name}: {diff.lines()[0]}"]
+    lines = diff.lines(language)
+    out = [text("failed", language, name=exercise.name, problem=lines[0])]
     if where:
-        lines.append(f"  {where}")
-    lines += diff.lines()[1:]
+        out.append(where)
+    out += lines[1:]
     if mistake is not None:
-        lines.append(f"  Hint: {mistake.hint}")
+        hint = mistake_hint(exercise, mistake, language)
     else:
-        lines.append(f"  Hint: {exercise.hint}")
-    return CheckResult(exercise.name, False, "\n".join(lines))
+        hint = exercise_text(exercise, "hint", language)
+    out.append(text("hint", language, hint=hint))
+    return CheckResult(exercise.name, False, "\n".join(out))
 
 
 # --------------------------------------------------------------- questions
@@ -775,36 +973,41 @@ class Question:
     atol: float = 1e-3
 
 
-def check_question(question: Question, value) -> CheckResult:
+def check_question(
+    question: Question, value, language: str | None = None
+) -> CheckResult:
     """Checks a number against a question's stored answer.
 
     Args:
         question: the question.
         value: the student's answer, a real number.
+        language: the language of the message, one of `LANGUAGES`.
+            Defaults to `None`: `$TFGAN_EDU_LANGUAGE`, else English.
 
     Returns:
         A `CheckResult` (score 1 or 0).
     """
     name = question.name
+    language = resolve_language(language)
     answer = _expected.answers()[name]
+    received = _describe_type(value)
     if isinstance(value, (bool, np.bool_)) or not isinstance(
         value, (numbers.Real, np.ndarray, tf.Tensor)
     ):
-        return CheckResult(
-            name,
-            False,
-            f"✗ {name}: expected a number, received {_describe_type(value)}.",
-        )
+        message = text("question_not_number", language, name=name, received=received)
+        return CheckResult(name, False, message)
     try:
         number = float(value)
     except (TypeError, ValueError):
-        return CheckResult(
-            name,
-            False,
-            f"✗ {name}: expected one number, received {_describe_type(value)}.",
+        message = text(
+            "question_not_one_number", language, name=name, received=received
         )
+        return CheckResult(name, False, message)
+    shown = f"{number:.6g}"
     if np.isclose(number, answer, rtol=question.rtol, atol=question.atol):
-        return CheckResult(name, True, f"✓ {name}: {number:.6g} is right.")
-    return CheckResult(
-        name, False, f"✗ {name}: {number:.6g} is not right.\n  Hint: {question.hint}"
-    )
+        return CheckResult(
+            name, True, text("question_right", language, name=name, value=shown)
+        )
+    hint = text("hint", language, hint=exercise_text(question, "hint", language))
+    message = text("question_wrong", language, name=name, value=shown)
+    return CheckResult(name, False, message + "\n" + hint)

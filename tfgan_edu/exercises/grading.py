@@ -42,6 +42,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tfgan_edu.exercises._core import resolve_language
 from tfgan_edu.exercises._registry import CHAPTERS, EXERCISES, QUESTIONS
 
 # Time for the kernel to start and import TensorFlow, and per checked exercise.
@@ -176,6 +177,7 @@ def grade_notebook(
     cell_timeout: float = 120.0,
     check_timeout: float = 60.0,
     kernel_name: str = "python3",
+    language: str | None = None,
 ) -> dict[str, Any]:
     """Runs a submitted exercise notebook and scores its exercises.
 
@@ -192,6 +194,10 @@ def grade_notebook(
         check_timeout: seconds each call of a student's function may take
             while grading. Defaults to 60.
         kernel_name: the Jupyter kernel. Defaults to `"python3"`.
+        language: the language of the exercises' messages, one of
+            `tfgan_edu.exercises._core.LANGUAGES` (`"en"`, `"zh_CN"`).
+            Defaults to `None`: `$TFGAN_EDU_LANGUAGE`, else English. The
+            report's keys and the grader's own errors stay English.
 
     Returns:
         The report, a JSON-serializable dict (see the module docstring):
@@ -210,6 +216,7 @@ def grade_notebook(
     timeout = _check_seconds("timeout", timeout)
     cell_timeout = _check_seconds("cell_timeout", cell_timeout)
     check_timeout = _check_seconds("check_timeout", check_timeout)
+    language = resolve_language(language)
     if chapter is not None and chapter not in CHAPTERS:
         raise ValueError(
             f"Expected a chapter number in {sorted(CHAPTERS)}. Received: chapter={chapter!r}"
@@ -240,12 +247,14 @@ def grade_notebook(
     root = Path(tempfile.mkdtemp(prefix="tfgan_edu_grade_"))
     try:
         limits = (timeout, cell_timeout, check_timeout)
-        return _grade_in(root, path, nb, chapter, names, limits, kernel_name, started)
+        return _grade_in(
+            root, path, nb, chapter, names, limits, kernel_name, started, language
+        )
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def _kernel_env(root: Path) -> dict[str, str]:
+def _kernel_env(root: Path, language: str = "en") -> dict[str, str]:
     env = dict(os.environ)
     home, tmp = root / "home", root / "tmp"
     for folder in (home, tmp):
@@ -262,11 +271,14 @@ def _kernel_env(root: Path) -> dict[str, str]:
         TFGAN_EDU_SMOKE="1",
         TFGAN_EDU_OFFLINE="1",
         PYTHONDONTWRITEBYTECODE="1",
+        TFGAN_EDU_LANGUAGE=language,  # the language of check's messages
     )
     return env
 
 
-def _grade_in(root, path, nb, chapter, names, limits, kernel_name, started):
+def _grade_in(
+    root, path, nb, chapter, names, limits, kernel_name, started, language="en"
+):
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import (
@@ -313,7 +325,7 @@ def _grade_in(root, path, nb, chapter, names, limits, kernel_name, started):
     timed_out = False
     results, blocked, error = None, [], None
     try:
-        with client.setup_kernel(env=_kernel_env(root)):
+        with client.setup_kernel(env=_kernel_env(root, language)):
             client.execute_cell(preamble, 0)
             deadline = time.monotonic() + timeout
             for run_index, (index, cell) in enumerate(numbered, start=1):
