@@ -13,11 +13,23 @@ high-frequency power ratio (1.0 = as sharp as the truth). See
 `tfgan_edu.experiments.restoration`.
 
     python benchmarks/photo_restoration.py [--smoke] [--out PATH]
-        [--tasks super_resolution denoise inpaint] [--l1-weight 1000]
-        [--learning-rate RATE] [--d-learning-rate RATE] [--[no-]warm-start]
+        [--seeds 0 1 2] [--tasks super_resolution denoise inpaint]
+        [--l1-weight 1000] [--learning-rate RATE] [--d-learning-rate RATE]
+        [--[no-]warm-start]
 
-About 20 minutes on the project's 2-core CPU. Prints a Markdown table and
-writes JSON (default: benchmarks/results/photo_restoration.json; --smoke:
+With `--seeds`, runs everything once per seed (`TrainConfig.seed`: the
+networks' initial weights, the training crops and their degradations; the
+classical methods, deterministic, are recomputed each time); every row
+gets its `seed`, and `summary` (`restoration.summarize`) gives per task,
+setting and method the mean and sample std over seeds of PSNR, SSIM and
+the HF ratio, and, for the networks, on how many seeds they beat the input
+and the best classical method. A seed's rows do not depend on the seeds run
+before it: `restoration.train_networks` seeds everything from
+`TrainConfig.seed`.
+
+About 20 minutes per seed on the project's 2-core CPU. Prints a Markdown
+table per seed and one of the summary, and writes JSON after each seed
+(default: benchmarks/results/photo_restoration.json; --smoke:
 photo_restoration_smoke.json, seconds, numbers meaningless).
 """
 
@@ -38,19 +50,46 @@ from tfgan_edu.experiments import restoration  # noqa: E402
 RESULTS = Path(__file__).parent / "results"
 
 
+def _setting(row: dict) -> str:
+    return next(
+        f"{k}={row[k]}" for k in ("factor", "noise_std", "mask_size") if k in row
+    )
+
+
 def markdown_table(rows: list[dict]) -> str:
-    """The rows as a Markdown table, one line per setting and method."""
+    """The rows as a Markdown table, one line per seed, setting and method."""
     lines = [
-        "| task | setting | method | PSNR (dB) | SSIM | HF ratio | seconds |",
-        "|---|---|---|---:|---:|---:|---:|",
+        "| task | setting | seed | method | PSNR (dB) | SSIM | HF ratio | seconds |",
+        "|---|---|---:|---|---:|---:|---:|---:|",
     ]
     for row in rows:
-        setting = next(
-            f"{k}={row[k]}" for k in ("factor", "noise_std", "mask_size") if k in row
-        )
         lines.append(
-            f"| {row['task']} | {setting} | {row['method']} | {row['psnr']:.2f} | "
-            f"{row['ssim']:.3f} | {row['hf_ratio']:.3f} | {row['seconds']:.1f} |"
+            f"| {row['task']} | {_setting(row)} | {row.get('seed', '')} | "
+            f"{row['method']} | {row['psnr']:.2f} | {row['ssim']:.3f} | "
+            f"{row['hf_ratio']:.3f} | {row['seconds']:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def summary_table(summary: list[dict]) -> str:
+    """`restoration.summarize`'s rows as Markdown: mean ± sample std over seeds."""
+
+    def cell(row, metric, digits):
+        mean, std = row[f"{metric}_mean"], row[f"{metric}_std"]
+        return f"{mean:.{digits}f}" + ("" if std is None else f" ± {std:.{digits}f}")
+
+    lines = [
+        "| task | setting | method | seeds | PSNR (dB) | SSIM | HF ratio | "
+        "beats input | beats best classical |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in summary:
+        beats = [row.get(k) for k in ("beats_input", "beats_best_classical")]
+        beats = ["" if b is None else f"{b}/{row['n_seeds']}" for b in beats]
+        lines.append(
+            f"| {row['task']} | {_setting(row)} | {row['method']} | "
+            f"{row['n_seeds']} | {cell(row, 'psnr', 2)} | {cell(row, 'ssim', 3)} | "
+            f"{cell(row, 'hf_ratio', 3)} | {beats[0]} | {beats[1]} |"
         )
     return "\n".join(lines)
 
@@ -59,6 +98,13 @@ def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="seconds-long run")
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument(
+        "--seeds",
+        type=int,
+        nargs="+",
+        default=[0],
+        help="run everything once per seed (default: 0)",
+    )
     parser.add_argument(
         "--tasks",
         nargs="+",
@@ -81,6 +127,8 @@ def main(argv=None) -> dict:
         help="pix2pix's generator starts from the trained L1-only U-Net",
     )
     args = parser.parse_args(argv)
+    if len(set(args.seeds)) < len(args.seeds):
+        parser.error(f"Expected distinct seeds. Received: --seeds {args.seeds}")
     config = restoration.SMOKE if args.smoke else restoration.DEFAULT
     overrides = {
         "l1_weight": args.l1_weight,
@@ -95,17 +143,34 @@ def main(argv=None) -> dict:
         s for s in restoration.SETTINGS if args.tasks is None or s["task"] in args.tasks
     )
     if args.smoke:
-        payload = restoration.run_benchmark(config, settings, n_test=4, n_tune=2)
+        options = {"n_test": 4, "n_tune": 2}
         out = args.out or RESULTS / "photo_restoration_smoke.json"
     else:
-        payload = restoration.run_benchmark(config, settings, verbose=True)
+        options = {"verbose": True}
         out = args.out or RESULTS / "photo_restoration.json"
-    payload["machine"] = describe_machine()
-    payload["load_average"] = os.getloadavg()
-    payload["date"] = datetime.date.today().isoformat()
-    print(markdown_table(payload["rows"]))
+    payload = {"rows": [], "seeds": []}
+    for seed in args.seeds:
+        run = restoration.run_benchmark(
+            dataclasses.replace(config, seed=seed), settings, **options
+        )
+        rows = [{**row, "seed": seed} for row in run.pop("rows")]
+        print(f"seed {seed}:")
+        print(markdown_table(rows), flush=True)
+        seconds = payload.get("seconds", 0.0) + run.pop("seconds")
+        # The classical methods do not depend on the seed: the same `params`.
+        payload |= run
+        payload["rows"] += rows
+        payload["seeds"].append(seed)
+        payload["seconds"] = seconds
+        # The configuration every seed shares, `seed` aside (see `seeds`).
+        payload["config"] = dataclasses.asdict(config)
+        payload["summary"] = restoration.summarize(payload["rows"])
+        payload["machine"] = describe_machine()
+        payload["load_average"] = os.getloadavg()
+        payload["date"] = datetime.date.today().isoformat()
+        write_results(out, payload)  # after every seed: partial results survive
+    print(summary_table(payload["summary"]))
     print(f"{payload['seconds']:.0f} s in all, load average {payload['load_average']}")
-    write_results(out, payload)
     return payload
 
 

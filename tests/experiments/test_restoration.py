@@ -143,6 +143,9 @@ def test_smoke_benchmark_writes_every_setting_and_method(tmp_path):
             sys.executable,
             str(ROOT / "benchmarks" / "photo_restoration.py"),
             "--smoke",
+            "--seeds",
+            "0",
+            "1",
             "--out",
             str(out),
         ],
@@ -153,6 +156,8 @@ def test_smoke_benchmark_writes_every_setting_and_method(tmp_path):
     payload = json.loads(out.read_text())
     assert {
         "rows",
+        "summary",
+        "seeds",
         "params",
         "config",
         "train_photos",
@@ -163,11 +168,24 @@ def test_smoke_benchmark_writes_every_setting_and_method(tmp_path):
         "load_average",
         "date",
     } <= set(payload)
+    assert payload["seeds"] == [0, 1]
+    assert payload["config"] == dataclasses.asdict(restoration.SMOKE)
     methods = {}
     for row in payload["rows"]:
         assert {"task", "method", "psnr", "ssim", "hf_ratio", "seconds"} <= set(row)
         key = (row["task"], row.get("noise_std"))
         methods.setdefault(key, []).append(row["method"])
+        methods.setdefault((*key, row["seed"]), []).append(row["method"])
+    for key in [k for k in methods if len(k) == 2]:
+        assert methods[key] == methods[(*key, 0)] + methods[(*key, 1)]
+        methods[key] = methods[(*key, 0)]
+    assert payload["summary"] == restoration.summarize(payload["rows"])
+    learned = [s for s in payload["summary"] if s["method"] in restoration.LEARNED]
+    assert len(learned) == 2 * len(restoration.SETTINGS)
+    for summary in learned:
+        assert summary["n_seeds"] == 2
+        assert 0 <= summary["beats_best_classical"] <= 2
+        assert {"psnr_mean", "psnr_std", "ssim_mean", "hf_ratio_std"} <= set(summary)
     assert methods[("super_resolution", None)] == [
         "bicubic (input)",
         "l1_only",
@@ -185,6 +203,14 @@ def test_smoke_benchmark_writes_every_setting_and_method(tmp_path):
     "call, message",
     [
         (lambda: restoration.compare("colorize"), "task='colorize'"),
+        (
+            lambda: restoration.perception_distortion("denoise", l1_weights=()),
+            "l1_weights=()",
+        ),
+        (
+            lambda: restoration.perception_distortion("denoise", l1_weights=(10, 0)),
+            "l1_weights=",
+        ),
         (lambda: restoration.compare("denoise", factor=2), "factor"),
         (lambda: restoration.denoise(np.zeros((1, 8, 8, 3)), "median"), "median"),
         (
@@ -242,3 +268,198 @@ def test_committed_x4_result_is_the_default_and_beats_bicubic():
     assert results["config"] == dataclasses.asdict(restoration.DEFAULT)
     psnr = {row["method"]: row["psnr"] for row in results["rows"]}
     assert psnr["pix2pix"] > psnr["bicubic (input)"]
+
+
+def _fake_rows(task, key, value, psnrs_by_seed):
+    # Hand-made benchmark rows: {method: psnr} per seed; SSIM = PSNR / 100,
+    # HF ratio = seed + 1.
+    return [
+        {
+            "task": task,
+            key: value,
+            "method": method,
+            "seed": seed,
+            "psnr": psnr,
+            "ssim": psnr / 100,
+            "hf_ratio": seed + 1.0,
+            "seconds": 1.0,
+        }
+        for seed, psnrs in enumerate(psnrs_by_seed)
+        for method, psnr in psnrs.items()
+    ]
+
+
+def test_summarize_means_spreads_and_counts_over_seeds():
+    denoise = _fake_rows(
+        "denoise",
+        "noise_std",
+        0.2,
+        [
+            # seed 0: both nets above the input; pix2pix above every denoiser
+            {
+                "input": 20.0,
+                "nl_means": 30.0,
+                "tv_chambolle": 28.0,
+                "wavelet": 29.0,
+                "l1_only": 29.5,
+                "pix2pix": 31.0,
+            },
+            # seed 1: the best classical is now the wavelet's 32
+            {
+                "input": 20.0,
+                "nl_means": 30.0,
+                "tv_chambolle": 28.0,
+                "wavelet": 32.0,
+                "l1_only": 19.0,
+                "pix2pix": 31.0,
+            },
+            # seed 2: a tie with the best classical does not count
+            {
+                "input": 20.0,
+                "nl_means": 30.0,
+                "tv_chambolle": 28.0,
+                "wavelet": 29.0,
+                "l1_only": 30.0,
+                "pix2pix": 28.0,
+            },
+        ],
+    )
+    sr = _fake_rows(
+        "super_resolution",
+        "factor",
+        4,
+        [
+            {"bicubic (input)": 30.0, "pix2pix": 31.0},
+            {"bicubic (input)": 30.0, "pix2pix": 29.0},
+        ],
+    )
+    summary = restoration.summarize(sr + denoise)
+    by_method = {(s["task"], s["method"]): s for s in summary}
+    assert [(s["task"], s["method"]) for s in summary][:2] == [
+        ("super_resolution", "bicubic (input)"),
+        ("super_resolution", "pix2pix"),
+    ]
+    pix2pix = by_method[("denoise", "pix2pix")]
+    # PSNR 31, 31, 28: mean 30, sample variance (1 + 1 + 4) / 2 = 3.
+    assert pix2pix["psnr_mean"] == pytest.approx(30.0)
+    assert pix2pix["psnr_std"] == pytest.approx(np.sqrt(3.0))
+    assert pix2pix["ssim_mean"] == pytest.approx(0.30)
+    assert pix2pix["ssim_std"] == pytest.approx(np.sqrt(3.0) / 100)
+    # HF ratio 1, 2, 3: mean 2, sample std 1.
+    assert pix2pix["hf_ratio_mean"] == pytest.approx(2.0)
+    assert pix2pix["hf_ratio_std"] == pytest.approx(1.0)
+    assert pix2pix["n_seeds"] == 3 and pix2pix["noise_std"] == 0.2
+    assert (pix2pix["beats_input"], pix2pix["beats_best_classical"]) == (3, 1)
+    l1_only = by_method[("denoise", "l1_only")]
+    assert (l1_only["beats_input"], l1_only["beats_best_classical"]) == (2, 0)
+    assert "beats_input" not in by_method[("denoise", "nl_means")]
+    assert by_method[("denoise", "nl_means")]["psnr_std"] == 0.0
+    # Super-resolution: bicubic is both the input and the classical method.
+    sr_pix2pix = by_method[("super_resolution", "pix2pix")]
+    assert (sr_pix2pix["beats_input"], sr_pix2pix["beats_best_classical"]) == (1, 1)
+    assert sr_pix2pix["factor"] == 4 and sr_pix2pix["psnr_std"] == pytest.approx(
+        np.sqrt(2.0)
+    )
+    # One seed: no spread.
+    one = restoration.summarize([r for r in sr if r["seed"] == 0])
+    assert one[1]["psnr_std"] is None and one[1]["n_seeds"] == 1
+    with pytest.raises(ValueError, match="seed=0"):
+        restoration.summarize(sr + sr)
+    with pytest.raises(ValueError, match="'input' row for seed 0"):
+        restoration.summarize([r for r in denoise if r["method"] != "input"])
+
+
+def _test_psnr(network, task, n_test, **degradation):
+    degraded, clean = restoration._test_tiles(task, degradation, n_test)
+    return tge.metrics.psnr(network.predict(degraded, verbose=0), clean)
+
+
+def test_perception_distortion_is_train_networks_l1_then_pix2pix_per_lambda(
+    monkeypatch,
+):
+    # Every Pix2Pix starts from the one trained L1-only U-Net and sees the
+    # batches `train_networks` gives its warm-started Pix2Pix: the rows of
+    # lambda = config.l1_weight are its pix2pix, however many lambdas came
+    # before.
+    config = restoration.SMOKE
+    starts, fit_pix2pix = [], restoration._fit_pix2pix
+
+    def spy(*args, l1_weight, initial_weights, **kwargs):
+        starts.append((l1_weight, initial_weights))
+        return fit_pix2pix(
+            *args, l1_weight=l1_weight, initial_weights=initial_weights, **kwargs
+        )
+
+    # Global seeds set in between change nothing: both seed their streams.
+    keras.utils.set_random_seed(123)
+    nets = restoration.train_networks("denoise", config, noise_std=0.4)
+    monkeypatch.setattr(restoration, "_fit_pix2pix", spy)
+    keras.utils.set_random_seed(7)
+    weights = (config.l1_weight, 1.0, config.l1_weight)
+    table = restoration.perception_distortion(
+        "denoise", config, weights, n_test=8, noise_std=0.4
+    )
+    assert list(table["method"]) == ["input", "l1_only"] + ["pix2pix"] * 3
+    assert list(table["l1_weight"][2:]) == list(weights)
+    assert table["l1_weight"][:2].isna().all()
+    psnr = list(table["psnr"])
+    assert psnr[1] == pytest.approx(
+        _test_psnr(nets["l1_only"], "denoise", 8, noise_std=0.4)
+    )
+    expected = _test_psnr(nets["pix2pix"], "denoise", 8, noise_std=0.4)
+    assert psnr[2] == pytest.approx(expected) and psnr[4] == pytest.approx(expected)
+    assert psnr[3] != psnr[2]  # lambda matters
+    assert [w for w, _ in starts] == list(weights)
+    for _, initial in starts:
+        assert all(
+            np.array_equal(a, b) for a, b in zip(initial, nets["l1_only"].get_weights())
+        )
+    noisy, clean = restoration._test_tiles("denoise", {"noise_std": 0.4}, 8)
+    assert psnr[0] == pytest.approx(tge.metrics.psnr(noisy, clean))
+
+
+def test_perception_distortion_smoke_benchmark_writes_its_table(tmp_path):
+    out = tmp_path / "pd.json"
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "perception_distortion.py"),
+            "--smoke",
+            "--task",
+            "denoise",
+            "--l1-weights",
+            "10",
+            "1000",
+            "--out",
+            str(out),
+        ],
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+    )
+    payload = json.loads(out.read_text())
+    assert {
+        "task",
+        "noise_std",
+        "l1_weights",
+        "rows",
+        "config",
+        "test_tiles",
+        "seconds",
+        "machine",
+        "load_average",
+        "date",
+    } <= set(payload)
+    assert (payload["task"], payload["noise_std"], payload["test_tiles"]) == (
+        "denoise",
+        0.2,
+        4,
+    )
+    assert [(r["method"], r["l1_weight"]) for r in payload["rows"]] == [
+        ("input", None),
+        ("l1_only", None),
+        ("pix2pix", 10.0),
+        ("pix2pix", 1000.0),
+    ]
+    for row in payload["rows"]:
+        assert {"psnr", "ssim", "hf_ratio", "seconds"} <= set(row)

@@ -24,19 +24,25 @@ expected to cost PSNR and buy sharpness: the perception-distortion
 trade-off (Blau and Michaeli, 2018).
 
 `benchmarks/photo_restoration.py` runs every setting of `SETTINGS` and
-writes the table. Measured 2026-12-04 (800 steps, 2-core CPU under load,
-one seed), with the paper's settings (rate 5e-4, `l1_weight` 100, both
-nets from the same initial weights; benchmarks/results/
-photo_restoration.json) the classical methods win everywhere: x4, bicubic
-35.25 dB against 34.60 (L1 alone) and 26.62 (pix2pix, whose
-high-frequency ratio of 12 is artefacts, not detail); denoising at
-`noise_std` 0.2, non-local means 31.47 dB against 24.27 and 24.06 (the
-noisy input: 20.50); inpainting, biharmonic 48.17 dB against 26.48. With
-the current `DEFAULT` (rate 4e-3, `l1_weight` 1000, pix2pix warm-started
-from the L1 solution; photo_restoration_sr.json) pix2pix beats bicubic
-at x4, narrowly: 35.40 dB against 35.25 (L1 alone 35.27), a margin
-within run-to-run spread (without the warm start, L1 alone scored 35.47
-and pix2pix 35.34). Denoising and inpainting have not been re-run with it.
+writes the table, for one seed or several (`--seeds`; `summarize` gives
+the means, spreads and win counts over seeds).
+`perception_distortion(task, ...)` walks the trade-off itself: one
+L1-only U-Net, then Pix2Pix warm-started from it at several `l1_weight`
+lambdas (`benchmarks/perception_distortion.py`).
+
+Measured 2026-12-04 (800 steps, 2-core CPU under load, one seed), with
+the paper's settings (rate 5e-4, `l1_weight` 100, both nets from the
+same initial weights; benchmarks/results/photo_restoration.json) the
+classical methods win everywhere: x4, bicubic 35.25 dB against 34.60 (L1
+alone) and 26.62 (pix2pix, whose high-frequency ratio of 12 is
+artefacts, not detail); denoising at `noise_std` 0.2, non-local means
+31.47 dB against 24.27 and 24.06 (the noisy input: 20.50); inpainting,
+biharmonic 48.17 dB against 26.48. With the current `DEFAULT` (rate
+4e-3, `l1_weight` 1000, pix2pix warm-started from the L1 solution;
+photo_restoration_sr.json) pix2pix beats bicubic at x4, narrowly: 35.40
+dB against 35.25 (L1 alone 35.27), a margin within run-to-run spread
+(without the warm start, L1 alone scored 35.47 and pix2pix 35.34).
+Denoising and inpainting have not been re-run with it.
 
 Example:
 
@@ -53,6 +59,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import numbers
 import time
 
 import keras
@@ -395,6 +402,83 @@ def _networks(config: TrainConfig, patch_size: int):
     return generator, discriminator
 
 
+def _schedule(config: TrainConfig) -> tuple[int, int]:
+    # `config.steps` as (epochs, steps_per_epoch): epochs of 100 steps,
+    # rounded up, above 100 steps.
+    steps_per_epoch = min(config.steps, 100)
+    return -(-config.steps // steps_per_epoch), steps_per_epoch
+
+
+def _training_data(task: str, config: TrainConfig, patch_size: int, degradation):
+    # Random crops of the training photographs, `config.seed`-seeded.
+    # A `tf.data` stream whose crops and degradations change with every
+    # iterator made over it (every epoch of a fit). Its seeds also depend on
+    # the TensorFlow global seed when it is built: set it here, so that the
+    # stream is a function of `config.seed` alone, not of what ran before.
+    keras.utils.set_random_seed(config.seed)
+    _, steps_per_epoch = _schedule(config)
+    return image_pairs.paired(
+        "photos",
+        task,
+        config.batch_size,
+        seed=config.seed,
+        patch_size=patch_size,
+        n=steps_per_epoch * config.batch_size,
+        **degradation,
+    )
+
+
+def _adam(config: TrainConfig, initial_rate: float | None = None):
+    # Cosine decay to 0 over the run: the last steps settle the details.
+    epochs, steps_per_epoch = _schedule(config)
+    rate = keras.optimizers.schedules.CosineDecay(
+        config.learning_rate if initial_rate is None else initial_rate,
+        decay_steps=epochs * steps_per_epoch,
+    )
+    return keras.optimizers.Adam(rate, beta_1=0.5)
+
+
+def _fit_l1_only(config: TrainConfig, data, patch_size: int) -> keras.Model:
+    # The U-Net fitted with L1 alone, from the `config.seed` initial weights.
+    epochs, steps_per_epoch = _schedule(config)
+    keras.utils.set_random_seed(config.seed)
+    l1_only, _ = _networks(config, patch_size)
+    l1_only.compile(optimizer=_adam(config), loss="mae")
+    l1_only.fit(
+        data,
+        epochs=epochs,
+        steps_per_epoch=steps_per_epoch,
+        shuffle=False,
+        verbose=0,
+    )
+    return l1_only
+
+
+def _fit_pix2pix(
+    config: TrainConfig,
+    data,
+    patch_size: int,
+    *,
+    l1_weight: float,
+    initial_weights: list | None = None,
+) -> keras.Model:
+    # Pix2Pix from the `config.seed` initial weights (the discriminator's
+    # always; the generator's unless `initial_weights`, a warm start, are
+    # given); returns the trained generator.
+    from tfgan_edu.models.pix2pix import Pix2Pix
+
+    epochs, steps_per_epoch = _schedule(config)
+    keras.utils.set_random_seed(config.seed)
+    generator, discriminator = _networks(config, patch_size)
+    if initial_weights is not None:
+        generator.set_weights(initial_weights)
+    model = Pix2Pix(generator, discriminator, l1_weight=l1_weight)
+    d_rate = config.d_learning_rate or config.learning_rate
+    model.compile(d_optimizer=_adam(config, d_rate), g_optimizer=_adam(config))
+    model.fit(data, epochs=epochs, steps_per_epoch=steps_per_epoch, verbose=0)
+    return model.generator
+
+
 def train_networks(
     task: str,
     config: TrainConfig = DEFAULT,
@@ -425,53 +509,43 @@ def train_networks(
     >>> sorted(nets), nets["l1_only"].output_shape
     (['l1_only', 'pix2pix'], (None, 32, 32, 3))
     """
-    from tfgan_edu.models.pix2pix import Pix2Pix
-
     degradation = _check_setting(task, degradation)
-    steps_per_epoch = min(config.steps, 100)
-    epochs = -(-config.steps // steps_per_epoch)
-    data = image_pairs.paired(
+    # One stream for both fits: the second one's epochs draw on after the
+    # first one's.
+    data = _training_data(task, config, patch_size, degradation)
+    l1_only = _fit_l1_only(config, data, patch_size) if config.warm_start else None
+    pix2pix = _fit_pix2pix(
+        config,
+        data,
+        patch_size,
+        l1_weight=config.l1_weight,
+        initial_weights=None if l1_only is None else l1_only.get_weights(),
+    )
+    if l1_only is None:
+        l1_only = _fit_l1_only(config, data, patch_size)
+    return {"pix2pix": pix2pix, "l1_only": l1_only}
+
+
+def _input_name(task: str) -> str:
+    # For super-resolution the input is the bicubic up-sampling (which is
+    # also the classical method).
+    return "bicubic (input)" if task == "super_resolution" else "input"
+
+
+def _test_tiles(task: str, degradation: dict, n_test: int | None):
+    # The fixed (degraded, clean) test tiles, as two float32 arrays.
+    test = image_pairs.paired(
         "photos",
         task,
-        config.batch_size,
-        seed=config.seed,
-        patch_size=patch_size,
-        n=steps_per_epoch * config.batch_size,
+        batch_size=200,
+        split="test",
+        shuffle=False,
+        drop_remainder=False,
+        n=n_test,
         **degradation,
     )
-
-    def adam(initial_rate=config.learning_rate):
-        # Cosine decay to 0 over the run: the last steps settle the details.
-        rate = keras.optimizers.schedules.CosineDecay(
-            initial_rate, decay_steps=epochs * steps_per_epoch
-        )
-        return keras.optimizers.Adam(rate, beta_1=0.5)
-
-    def fit_l1_only():
-        keras.utils.set_random_seed(config.seed)
-        l1_only, _ = _networks(config, patch_size)
-        l1_only.compile(optimizer=adam(), loss="mae")
-        l1_only.fit(
-            data,
-            epochs=epochs,
-            steps_per_epoch=steps_per_epoch,
-            shuffle=False,
-            verbose=0,
-        )
-        return l1_only
-
-    l1_only = fit_l1_only() if config.warm_start else None
-    keras.utils.set_random_seed(config.seed)
-    generator, discriminator = _networks(config, patch_size)
-    if config.warm_start:
-        generator.set_weights(l1_only.get_weights())
-    model = Pix2Pix(generator, discriminator, l1_weight=config.l1_weight)
-    d_rate = config.d_learning_rate or config.learning_rate
-    model.compile(d_optimizer=adam(d_rate), g_optimizer=adam())
-    model.fit(data, epochs=epochs, steps_per_epoch=steps_per_epoch, verbose=0)
-    if l1_only is None:
-        l1_only = fit_l1_only()
-    return {"pix2pix": model.generator, "l1_only": l1_only}
+    degraded, clean = (np.concatenate(part) for part in zip(*test.as_numpy_iterator()))
+    return degraded, clean
 
 
 def _scores(name, outputs, clean, seconds) -> dict:
@@ -527,20 +601,8 @@ def compare(
     """
     degradation = _check_setting(task, degradation)
     patch_size = photos.DEFAULT_PATCH_SIZE
-    test = image_pairs.paired(
-        "photos",
-        task,
-        batch_size=200,
-        split="test",
-        shuffle=False,
-        drop_remainder=False,
-        n=n_test,
-        **degradation,
-    )
-    degraded, clean = (np.concatenate(part) for part in zip(*test.as_numpy_iterator()))
-    # For super-resolution the input is the bicubic up-sampling.
-    input_name = "bicubic (input)" if task == "super_resolution" else "input"
-    rows = [_scores(input_name, degraded, clean, 0.0)]
+    degraded, clean = _test_tiles(task, degradation, n_test)
+    rows = [_scores(_input_name(task), degraded, clean, 0.0)]
     outputs = {"input": degraded, "target": clean}
     params: dict[str, dict] = {}
 
@@ -638,3 +700,207 @@ def run_benchmark(
         "test_tiles": len(photos.held_out_patches()[1][:n_test]),
         "seconds": time.perf_counter() - start,
     }
+
+
+LEARNED: tuple[str, ...] = ("l1_only", "pix2pix")
+"""The learned methods of the tables."""
+
+CLASSICAL: dict[str, tuple[str, ...]] = {
+    "super_resolution": ("bicubic (input)",),
+    "denoise": DENOISERS,
+    "inpaint": ("biharmonic",),
+}
+"""The classical methods of each task (bicubic up-sampling is the input)."""
+
+_SETTING_KEYS = ("factor", "noise_std", "mask_size")
+_METRICS = ("psnr", "ssim", "hf_ratio")
+
+
+def summarize(rows: list[dict]) -> list[dict]:
+    """Means and spreads over seeds of `run_benchmark` rows, one per method.
+
+    Groups the rows (each with a `seed`) by task, setting and method, in
+    order of first appearance. For the learned methods (`LEARNED`) it also
+    counts the seeds where their PSNR is strictly above the degraded
+    input's (`"input"`, `"bicubic (input)"` for super-resolution) and above
+    the best classical method's of that seed and setting (`CLASSICAL`:
+    bicubic for super-resolution, the best of the three denoisers,
+    biharmonic inpainting).
+
+    Args:
+        rows: dicts with `task`, the setting's argument (`factor`,
+            `noise_std` or `mask_size`), `method`, `seed`, `psnr`, `ssim`
+            and `hf_ratio`; one per task, setting, method and seed.
+
+    Returns:
+        A list of dicts: `task`, the setting's argument, `method`,
+        `n_seeds`, `<metric>_mean` and `<metric>_std` (sample standard
+        deviation, `ddof=1`; `None` with a single seed) for `psnr`, `ssim`
+        and `hf_ratio`, and for the learned methods `beats_input` and
+        `beats_best_classical` (numbers of seeds).
+
+    Example:
+
+    >>> rows = [
+    ...     {"task": "inpaint", "mask_size": 16, "method": method, "seed": seed,
+    ...      "psnr": value, "ssim": 0.9, "hf_ratio": 1.0}
+    ...     for seed, values in enumerate([(20, 30, 31), (20, 30, 29)])
+    ...     for method, value in zip(("input", "biharmonic", "pix2pix"), values)
+    ... ]
+    >>> pix2pix = summarize(rows)[-1]
+    >>> pix2pix["psnr_mean"], round(pix2pix["psnr_std"], 4), pix2pix["n_seeds"]
+    (30.0, 1.4142, 2)
+    >>> pix2pix["beats_input"], pix2pix["beats_best_classical"]
+    (2, 1)
+    """
+    groups: dict[tuple, dict] = {}  # (task, key, value, method) -> {seed: row}
+    for row in rows:
+        key = next((k for k in _SETTING_KEYS if k in row), None)
+        if key is None:
+            raise ValueError(
+                f"Expected each row to have one of {_SETTING_KEYS}. Received: {row}"
+            )
+        by_seed = groups.setdefault((row["task"], key, row[key], row["method"]), {})
+        if row["seed"] in by_seed:
+            raise ValueError(
+                "Expected one row per task, setting, method and seed. Received "
+                f"two: task={row['task']!r}, {key}={row[key]!r}, "
+                f"method={row['method']!r}, seed={row['seed']!r}"
+            )
+        by_seed[row["seed"]] = row
+
+    def psnr_of(task, key, value, method, seed) -> float:
+        try:
+            return groups[(task, key, value, method)][seed]["psnr"]
+        except KeyError:
+            raise ValueError(
+                f"Expected a {method!r} row for seed {seed} of {task!r}, "
+                f"{key}={value!r}, to compare the learned methods with. "
+                "Received none."
+            ) from None
+
+    summary = []
+    for (task, key, value, method), by_seed in groups.items():
+        out = {"task": task, key: value, "method": method, "n_seeds": len(by_seed)}
+        for metric in _METRICS:
+            values = np.array([row[metric] for row in by_seed.values()], np.float64)
+            out[f"{metric}_mean"] = float(values.mean())
+            out[f"{metric}_std"] = (
+                float(values.std(ddof=1)) if len(values) > 1 else None
+            )
+        if method in LEARNED:
+            setting = (task, key, value)
+            out["beats_input"] = sum(
+                row["psnr"] > psnr_of(*setting, _input_name(task), seed)
+                for seed, row in by_seed.items()
+            )
+            out["beats_best_classical"] = sum(
+                row["psnr"]
+                > max(psnr_of(*setting, name, seed) for name in CLASSICAL[task])
+                for seed, row in by_seed.items()
+            )
+        summary.append(out)
+    return summary
+
+
+def perception_distortion(
+    task: str,
+    config: TrainConfig = DEFAULT,
+    l1_weights: tuple[float, ...] = (100, 300, 1000, 3000),
+    *,
+    n_test: int | None = None,
+    **degradation,
+) -> pd.DataFrame:
+    """Pix2Pix's PSNR and sharpness as its L1 weight lambda varies.
+
+    The perception-distortion trade-off (Blau and Michaeli, 2018): no
+    method can be both as close to the truth as possible (PSNR) and as
+    sharp as the truth; Pix2Pix's loss, `L_adv + lambda * L1`, moves along
+    it, the L1-only U-Net being the `lambda -> infinity` end. Trains the
+    L1-only U-Net once, as `train_networks` does, then for each lambda a
+    Pix2Pix warm-started from it (`config.warm_start` is not read): the
+    same discriminator initial weights, rate schedule and training batches
+    for every lambda, the batches `train_networks` gives its warm-started
+    Pix2Pix, so the row of `lambda = config.l1_weight` is its `"pix2pix"`.
+    Scores them and the degraded input on the held-out test tiles, as
+    `compare` does.
+
+    Args:
+        task: `"super_resolution"`, `"denoise"` or `"inpaint"`.
+        config: a `TrainConfig` (its `l1_weight` and `warm_start` are not
+            used); `SMOKE` runs in seconds. Defaults to `DEFAULT`.
+        l1_weights: Pix2Pix's lambdas, positive. Defaults to
+            `(100, 300, 1000, 3000)`.
+        n_test: score only the first `n_test` test tiles. Defaults to
+            `None` (all 148).
+        **degradation: `factor` (super-resolution, default 4), `noise_std`
+            (denoising, default 0.2) or `mask_size` (inpainting, default
+            16).
+
+    Returns:
+        A `pandas.DataFrame`, one row for the input (`"input"`, or
+        `"bicubic (input)"` for super-resolution), one for `"l1_only"` and
+        one `"pix2pix"` per lambda, in the order given: `method`,
+        `l1_weight` (NaN but for pix2pix), `psnr`, `ssim`, `hf_ratio`
+        (1.0 = as much high-frequency power as the truth) and `seconds`
+        (the network's own training, the shared L1 fit not counted for
+        pix2pix, plus inference; 0 for the input).
+
+    Example:
+
+    >>> table = perception_distortion("denoise", SMOKE, (10, 1000), n_test=4,
+    ...                               noise_std=0.2)
+    >>> list(table["method"]), list(table["l1_weight"][2:])
+    (['input', 'l1_only', 'pix2pix', 'pix2pix'], [10.0, 1000.0])
+    >>> list(table.columns)
+    ['method', 'l1_weight', 'psnr', 'ssim', 'hf_ratio', 'seconds']
+    """
+    degradation = _check_setting(task, degradation)
+    l1_weights = tuple(l1_weights)
+    if not l1_weights or not all(
+        isinstance(w, numbers.Real) and w > 0 for w in l1_weights
+    ):
+        raise ValueError(
+            "Expected `l1_weights` to be a non-empty sequence of positive "
+            f"numbers. Received: l1_weights={l1_weights!r}"
+        )
+    patch_size = photos.DEFAULT_PATCH_SIZE
+    degraded, clean = _test_tiles(task, degradation, n_test)
+    # One copy of the training stream per fit, all built now (the same
+    # stream: `_training_data` seeds everything from `config.seed`). Each Pix2Pix's copy is first moved past
+    # the iterators the L1 fit made over its own (Keras makes one per
+    # epoch, and one more), so that every Pix2Pix sees the batches the
+    # Pix2Pix of `train_networks` sees after its L1 fit.
+    streams = [
+        _training_data(task, config, patch_size, degradation)
+        for _ in range(1 + len(l1_weights))
+    ]
+    epochs, _ = _schedule(config)
+
+    def score(name, network, seconds, l1_weight=float("nan")):
+        start = time.perf_counter()
+        outputs = np.asarray(network.predict(degraded, batch_size=64, verbose=0))
+        row = _scores(name, outputs, clean, seconds + time.perf_counter() - start)
+        return {"method": name, "l1_weight": l1_weight, **row}
+
+    rows = [{**_scores(_input_name(task), degraded, clean, 0.0), "l1_weight": np.nan}]
+    start = time.perf_counter()
+    l1_only = _fit_l1_only(config, streams[0], patch_size)
+    rows.append(score("l1_only", l1_only, time.perf_counter() - start))
+    for l1_weight, stream in zip(l1_weights, streams[1:]):
+        for _ in range(epochs + 1):
+            iter(stream)
+        start = time.perf_counter()
+        generator = _fit_pix2pix(
+            config,
+            stream,
+            patch_size,
+            l1_weight=l1_weight,
+            initial_weights=l1_only.get_weights(),
+        )
+        rows.append(
+            score("pix2pix", generator, time.perf_counter() - start, float(l1_weight))
+        )
+    return pd.DataFrame(rows)[
+        ["method", "l1_weight", "psnr", "ssim", "hf_ratio", "seconds"]
+    ]
