@@ -1,13 +1,16 @@
 """Experiments: default models, complete training runs with reports,
 reproducibility, hyperparameter sweeps, photo restoration against classical
-methods (`restoration`), and the chapter notebooks' helpers (`chapters`,
-`minimax_demos` for chapter 1, `evaluation_demos` for chapter 4, `demos`
-for chapter 6)."""
+methods (`restoration`), and the chapter notebooks' helpers
+(`discrete_tokens` for chapter 0, `hand_written` and `minimax_demos` for
+chapter 1, `chapters`, `evaluation_demos` for chapter 4, `demos` for
+chapter 6)."""
 
 from tfgan_edu.experiments import (
     chapters,
     demos,
+    discrete_tokens,
     evaluation_demos,
+    hand_written,
     minimax_demos,
     restoration,
 )
@@ -41,7 +44,9 @@ __all__ = [
     "default_vae",
     "default_vaegan",
     "demos",
+    "discrete_tokens",
     "evaluation_demos",
+    "hand_written",
     "minimax_demos",
     "restoration",
     "evaluate_samples",
