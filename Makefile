@@ -20,7 +20,7 @@ export KERAS_BACKEND := tensorflow
 export MPLBACKEND := Agg
 
 .PHONY: help install demo test test-fast lint format benchmark benchmark-metrics clean \
-	notebooks tag-notebooks gallery
+	notebooks tag-notebooks gallery docs docs-zh docs-pot
 
 help:
 	@echo "make demo       train the default models on embedded data, write pictures + metrics to $(DEMO_OUT)/"
@@ -28,7 +28,9 @@ help:
 	@echo "make test-fast  the suite without the slow end-to-end and notebook tests"
 	@echo "make lint       ruff check + format check"
 	@echo "make benchmark  throughput of fit() vs a hand-written training step"
-	@echo "make docs       build the documentation site into $(DOCS_HTML)/ (warnings are errors)"
+	@echo "make docs       build the documentation site into $(DOCS_HTML)/ (warnings are errors), English and Chinese"
+	@echo "make docs-zh    build only the Chinese edition (中文版) into $(DOCS_HTML)/zh_CN/"
+	@echo "make docs-pot   extract the pages' messages and update the catalogs in docs/locale/"
 	@echo "make notebooks  run the chapters in full mode into docs/executed/ (NOTEBOOK=02: one chapter)"
 	@echo "make tag-notebooks  tag smoke-plumbing cells of the chapters 'remove-cell' (hidden on the site)"
 	@echo "make gallery    write the landing page's pictures that need no training (docs/_static/gallery/)"
@@ -77,7 +79,23 @@ benchmark-metrics: $(STAMP)
 # first build fetches MathJax once with npm (maths typeset offline).
 docs: $(STAMP)
 	$(PY) -m sphinx -W --keep-going -b html -d docs/_build/doctrees docs $(DOCS_HTML)
-	@echo "Open $(DOCS_HTML)/index.html"
+	$(MAKE) --no-print-directory docs-zh
+	@echo "Open $(DOCS_HTML)/index.html (中文版: $(DOCS_HTML)/zh_CN/index.html)"
+
+# The Chinese edition (中文版), from the catalogs in docs/locale/zh_CN; the
+# web font is fetched once with npm pack (docs/_build/fonts).
+docs-zh: $(STAMP)
+	$(PY) -m sphinx -W --keep-going -b html -D language=zh_CN \
+		-d docs/_build/doctrees-zh_CN docs $(DOCS_HTML)/zh_CN
+
+# After editing English text: extract every page's messages (docs/_build/
+# gettext/*.pot) and update the catalogs; new and changed messages are then
+# untranslated or fuzzy in docs/locale/zh_CN/LC_MESSAGES/*.po, and
+# tests/test_translations.py names them until they are translated.
+docs-pot: $(STAMP)
+	rm -rf docs/_build/gettext
+	$(PY) -m sphinx -q -E -b gettext -d docs/_build/doctrees-gettext docs docs/_build/gettext
+	$(VENV)/bin/sphinx-intl update -p docs/_build/gettext -d docs/locale -l zh_CN
 
 # The chapters' full-mode runs that the site renders, for committing:
 # `make notebooks` runs all, `make notebooks NOTEBOOK=02` the chapters whose

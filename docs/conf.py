@@ -20,6 +20,7 @@ extensions = [
     "sphinx.ext.napoleon",
     "markdown_docstrings",
     "tfgan_docs",
+    "tfgan_i18n",
 ]
 
 # The chapters are rendered from executed copies (see _ext/tfgan_docs.py).
@@ -53,3 +54,15 @@ html_css_files = ["tfgan.css"]
 # Maths is typeset by the MathJax the site serves itself (_static/mathjax,
 # fetched at build time by _ext/tfgan_docs.py): no CDN at view time.
 mathjax_path = "mathjax/tex-mml-chtml.js"
+
+# Translations (see "Translations" in contributing.md): Sphinx's gettext
+# workflow, one catalog per page in locale/<language>/LC_MESSAGES/. The
+# Chinese edition is built with `-D language=zh_CN` into _build/html/zh_CN
+# (`make docs`); _ext/tfgan_i18n.py adds the language switch, the Chinese
+# web font and the Chinese run banners.
+locale_dirs = ["locale/"]
+gettext_compact = False  # a catalog per page, so a lagging page is named
+gettext_uuid = False
+gettext_location = False  # no source line numbers: catalogs change only with text
+gettext_last_translator = "the tfgan_edu authors"
+gettext_language_team = "tfgan_edu"

@@ -1,0 +1,297 @@
+"""Sphinx extension of the tfgan_edu site: its translated editions.
+
+The site is written in English; the Chinese edition (`zh_CN`) is built from
+the same sources with Sphinx's gettext workflow (see "Translations" in
+docs/contributing.md): `make docs-pot` extracts every page's messages into
+`docs/_build/gettext/*.pot` and updates the catalogs in
+`docs/locale/zh_CN/LC_MESSAGES/`, translators fill in the `.po` files, and
+`make docs` builds both editions, the Chinese one with `-D language=zh_CN`
+into `docs/_build/html/zh_CN/`. This extension adds what the catalogs
+cannot:
+
+- a link to the same page in the other language at the top of every page;
+- for the Chinese edition, a Simplified Chinese web font served by the site
+  itself (the npm package `@fontsource/noto-sans-sc`, fetched once with
+  `npm pack` at build time like MathJax, weights 400 and 700 only, WOFF2
+  only), so that a browser without CJK fonts shows no missing glyphs;
+- the chapter pages' run banners in Chinese: they are written at build time
+  from each run's record (`tfgan_docs.full_run_note`), so they are kept out
+  of the catalogs and composed here instead;
+- pages without a catalog (`ENGLISH_ONLY`: the API reference, generated
+  from docstrings, and the project briefs) stay English in the Chinese
+  edition under a note that says so, and the gettext builder writes no
+  template for them.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.errors import ExtensionError
+from sphinx.transforms import SphinxTransform
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+# The editions: language code -> (name shown in the switch, folder of its
+# HTML under the site's root).
+LANGUAGES = {"en": ("English", ""), "zh_CN": ("中文", "zh_CN/")}
+# Pages with no catalog: English in every edition.
+ENGLISH_ONLY = ("api/*", "exercises/projects/*", "contributing")
+# The Chinese web font, served from the site (no CDN at view time).
+FONT = "@fontsource/noto-sans-sc@5.3.0"
+FONT_INTEGRITY = (
+    "sha512-HeqIlGm0+ohOKxZLuHj1qW6r6avHH0OWdKERAcSDI0RQ+MXrteuLKA+M+5eOA8rYy0MF"
+    "vOR5AT0fQo2rUkye0Q=="
+)
+FONT_FAMILY = "Noto Sans SC"
+FONT_WEIGHTS = (400, 700)
+FONT_CSS = "noto-sans-sc.css"
+# Where the font is unpacked (outside the sources: only the Chinese edition
+# copies it into its _static/).
+FONT_DIR = Path(__file__).resolve().parents[1] / "_build" / "fonts"
+
+_FULL_RUN = re.compile(
+    r"Executed in full mode in (?P<minutes>[\d.]+) min on (?P<machine>.+) "
+    r"\((?P<date>\d{4}-\d{2}-\d{2})(?:, load average (?P<load>[\d.]+))?\)\.$"
+)
+_SMOKE_STATUS = re.compile(r"full-mode run is (\w+)")
+_BANNERS = ("tfgan-full-run", "tfgan-smoke-run")
+
+
+def is_english_only(docname: str) -> bool:
+    """Whether the page `docname` has no catalog (see `ENGLISH_ONLY`)."""
+    return any(fnmatch.fnmatch(docname, pattern) for pattern in ENGLISH_ONLY)
+
+
+def switch_link(pagename: str, language: str) -> tuple[str, str]:
+    """The language switch of page `pagename` in edition `language`.
+
+    Returns:
+        `(label, href)`: the other edition's name and the relative URL of
+        the same page there (the Chinese edition lives in `zh_CN/` below
+        the English one).
+
+    Example:
+
+    >>> switch_link("chapters/01_minimax_game", "en")
+    ('中文', '../zh_CN/chapters/01_minimax_game.html')
+    >>> switch_link("index", "zh_CN")
+    ('English', '../index.html')
+    """
+    if language not in LANGUAGES:
+        raise ValueError(
+            f"Expected a language in {sorted(LANGUAGES)}. Received: {language!r}"
+        )
+    other = "zh_CN" if language == "en" else "en"
+    up = "../" * (pagename.count("/") + (language != "en"))
+    return LANGUAGES[other][0], f"{up}{LANGUAGES[other][1]}{pagename}.html"
+
+
+def full_run_note_zh(english: str) -> str:
+    """The Chinese form of a chapter's full-run note (`tfgan_docs.full_run_note`).
+
+    Example:
+
+    >>> full_run_note_zh("Executed in full mode in 6.5 min on 2-core CPU "
+    ...                  "(2026-12-04, load average 2.6).")
+    '本页显示完整模式的运行结果：用时 6.5 分钟，机器为 2-core CPU（2026-12-04，平均负载 2.6）。'
+    """
+    match = _FULL_RUN.match(english.strip())
+    if match is None:
+        raise ExtensionError(
+            "Expected a note like 'Executed in full mode in N min on <machine> "
+            f"(<date>, load average L).' Received: {english!r}"
+        )
+    load = f"，平均负载 {match['load']}" if match["load"] else ""
+    return (
+        f"本页显示完整模式的运行结果：用时 {match['minutes']} 分钟，"
+        f"机器为 {match['machine']}（{match['date']}{load}）。"
+    )
+
+
+def smoke_banner_zh(english: str) -> str:
+    """The Chinese form of a chapter's smoke-run warning (`tfgan_docs`)."""
+    match = _SMOKE_STATUS.search(english)
+    status = match.group(1) if match else "missing"
+    return (
+        "本页显示的是**冒烟运行**（`TFGAN_EDU_SMOKE=1`：很小的数据、寥寥几步训练），"
+        f"因为本章提交的完整模式运行结果不可用（{status}）：其中的图片和数字并非本章的结果。"
+        "请自己运行该 notebook 查看。"
+    )
+
+
+CODE_NOTE_ZH = "代码、代码输出和图中的文字保持英文原样。"
+ENGLISH_ONLY_NOTE_ZH = "本页尚无中文翻译，以下为英文原文。"
+
+
+class RunBanners(SphinxTransform):
+    """Keeps run banners and display maths out of the catalogs; Chinese banners.
+
+    Runs before Sphinx's own `Locale` transform (priority 20), which then
+    leaves the banners' text and the display formulas (`$$ ... $$`, the same
+    in every language) alone. In the Chinese edition, the banner of a
+    chapter page is replaced by its Chinese form, and a page without a
+    catalog gets a note that it is shown in English.
+    """
+
+    default_priority = 10
+
+    def apply(self, **kwargs) -> None:
+        chinese = self.config.language == "zh_CN"
+        for node in self.document.findall(nodes.math_block):
+            node["translatable"] = False
+        for node in list(self.document.findall(nodes.Element)):
+            if not set(node.get("classes", ())) & set(_BANNERS):
+                continue
+            for text in node.findall(nodes.TextElement):
+                text["translatable"] = False
+            if chinese:
+                self._translate_banner(node)
+        if chinese and is_english_only(self.env.docname):
+            self._prepend(nodes.note("", nodes.paragraph("", ENGLISH_ONLY_NOTE_ZH)))
+
+    def _translate_banner(self, banner: nodes.Element) -> None:
+        body = [p for p in banner.findall(nodes.paragraph)]
+        if not body:
+            return
+        english = body[-1].astext()
+        if "tfgan-full-run" in banner["classes"]:
+            text = full_run_note_zh(english) + CODE_NOTE_ZH
+            new = nodes.paragraph("", text)
+        else:
+            new = nodes.paragraph()
+            text = smoke_banner_zh(english) + CODE_NOTE_ZH
+            # Bold and code as in the English banner.
+            for piece in re.split(r"(\*\*[^*]+\*\*|`[^`]+`)", text):
+                if piece.startswith("**"):
+                    new += nodes.strong("", piece[2:-2])
+                elif piece.startswith("`"):
+                    new += nodes.literal("", piece[1:-1])
+                elif piece:
+                    new += nodes.Text(piece)
+        new["translatable"] = False
+        body[-1].replace_self(new)
+
+    def _prepend(self, node: nodes.Element) -> None:
+        section = next(iter(self.document.findall(nodes.section)), None)
+        if section is None:
+            return
+        titles = [i for i, c in enumerate(section.children) if isinstance(c, nodes.title)]
+        section.insert(titles[0] + 1 if titles else 0, node)
+
+
+def _npm_pack(spec: str, integrity: str, tmp: Path) -> Path:
+    """Fetches `spec` with `npm pack` into `tmp`; returns the unpacked `package/`."""
+    npm = shutil.which("npm")
+    if npm is None:
+        raise ExtensionError(
+            f"Expected npm on PATH to fetch {spec} for the Chinese edition. "
+            "Received: no npm; install Node.js."
+        )
+    logger.info(f"[tfgan_i18n] fetching {spec} with npm pack...")
+    out = subprocess.run(
+        [npm, "pack", spec, "--json", "--pack-destination", str(tmp)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode != 0 or integrity not in out.stdout:
+        raise ExtensionError(
+            f"Expected `npm pack {spec}` to fetch the pinned package. "
+            f"Received: exit code {out.returncode}\n{out.stderr[-2000:]}"
+        )
+    (tarball,) = tmp.glob("*.tgz")
+    with tarfile.open(tarball) as tar:
+        tar.extractall(tmp / "unpacked", filter="data")
+    return tmp / "unpacked" / "package"
+
+
+def font_css(package_css: str) -> str:
+    """A fontsource stylesheet reduced to its WOFF2 sources.
+
+    Example:
+
+    >>> font_css("src: url(./files/a-400-normal.woff2) format('woff2'), "
+    ...          "url(./files/a-400-normal.woff) format('woff');")
+    "src: url(./files/a-400-normal.woff2) format('woff2');"
+    """
+    return re.sub(r", url\([^)]*\.woff\) format\('woff'\)", "", package_css)
+
+
+def ensure_font(folder: Path = FONT_DIR) -> Path:
+    """The Chinese web font in `folder`, fetched once with npm.
+
+    `folder/noto-sans-sc.css` declares the `@font-face` rules of the weights
+    in `FONT_WEIGHTS` (each split by unicode-range into about a hundred
+    WOFF2 files, of which a browser loads only those its page needs) and
+    makes it the body font; `folder/files/` holds the WOFF2 files.
+    """
+    if (folder / FONT_CSS).is_file():
+        return folder
+    with tempfile.TemporaryDirectory(prefix="tfgan_font_") as tmp:
+        package = _npm_pack(FONT, FONT_INTEGRITY, Path(tmp))
+        partial = folder.with_name(folder.name + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        (partial / "files").mkdir(parents=True)
+        css = [f"/* {FONT} (SIL Open Font License 1.1, see LICENSE) */"]
+        for weight in FONT_WEIGHTS:
+            css.append(font_css((package / f"{weight}.css").read_text("utf-8")))
+            for path in (package / "files").glob(f"*-{weight}-normal.woff2"):
+                shutil.copy(path, partial / "files" / path.name)
+        css.append(
+            "/* The body font of the Chinese edition (furo's --font-stack). */\n"
+            f"html body {{ --font-stack: '{FONT_FAMILY}', -apple-system, "
+            "BlinkMacSystemFont, 'Segoe UI', Helvetica, Arial, sans-serif; }"
+        )
+        (partial / FONT_CSS).write_text("\n".join(css) + "\n", encoding="utf-8")
+        shutil.copy(package / "LICENSE", partial / "LICENSE")
+        shutil.rmtree(folder, ignore_errors=True)
+        partial.rename(folder)
+    return folder
+
+
+def _config_inited(app, config) -> None:
+    if config.language == "zh_CN":
+        config.html_static_path.append(str(ensure_font()))
+        config.html_css_files.append(FONT_CSS)
+
+
+def _page_context(app, pagename, templatename, context, doctree) -> None:
+    if "body" not in context:
+        return
+    language = app.config.language if app.config.language in LANGUAGES else "en"
+    label, href = switch_link(pagename, language)
+    lang = "zh-CN" if label == "中文" else "en"
+    context["body"] = (
+        f'<p class="tfgan-language-switch" style="text-align: right"><a href="{href}" hreflang="{lang}" '
+        f'lang="{lang}">{label}</a></p>\n' + context["body"]
+    )
+
+
+def _prune_templates(app, exception) -> None:
+    """The gettext builder writes no template for the `ENGLISH_ONLY` pages."""
+    if exception is not None or app.builder.name != "gettext":
+        return
+    out = Path(app.outdir)
+    for pot in out.rglob("*.pot"):
+        if is_english_only(pot.relative_to(out).with_suffix("").as_posix()):
+            pot.unlink()
+    for folder in sorted(out.rglob("*"), reverse=True):
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+
+
+def setup(app):
+    app.connect("config-inited", _config_inited)
+    app.add_transform(RunBanners)
+    app.connect("html-page-context", _page_context)
+    app.connect("build-finished", _prune_templates)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
