@@ -114,7 +114,7 @@ def names(chapter: int | None = None) -> builtins.list[str]:
     Example:
 
     >>> names(chapter=1)
-    ['minimax_discriminator_loss', 'non_saturating_generator_loss', 'optimal_discriminator', 'train_step']
+    ['minimax_discriminator_loss', 'non_saturating_generator_loss', 'optimal_discriminator', 'mlp_generator', 'mlp_discriminator', 'train_step']
     """
     if chapter is not None and chapter not in CHAPTERS:
         raise ValueError(

@@ -209,7 +209,7 @@ def grade_notebook(
 
     >>> report = grade_notebook("missing.ipynb", chapter=2)
     >>> report["score"], report["max_score"], report["error"][:24]
-    (0, 6, 'cannot read the notebook')
+    (0, 7, 'cannot read the notebook')
     """
     import nbformat
 
