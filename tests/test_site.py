@@ -19,6 +19,13 @@ site's own MathJax, with no raw TeX left in the text. Screenshots go to
 docs/_build/screenshots/. Chromium and chromedriver come from Debian (`make
 docs-deps`); without them the browser part is skipped, unless
 TFGAN_EDU_REQUIRE_BROWSER=1 (set by `make test`).
+
+The Chinese edition (docs/_build/html/zh_CN, built with `-D
+language=zh_CN` from docs/locale) gets the same checks (figures, typeset
+maths, no raw TeX), and its pages must be set in the Noto Sans SC web font
+the site serves itself: the font applied, its faces loaded from the site,
+and every Chinese character on the page covered by a loaded face (no
+missing glyphs). `-k zh` selects these tests.
 """
 
 import functools
@@ -54,6 +61,10 @@ EXECUTED = DOCS / "executed"
 HIDDEN = {"remove-cell", "remove-output"}
 sys.path.insert(0, str(DOCS / "_ext"))
 import tfgan_docs  # noqa: E402
+import tfgan_i18n  # noqa: E402
+
+HTML_ZH = HTML / "zh_CN"
+LOCALE = DOCS / "locale" / "zh_CN" / "LC_MESSAGES"
 
 # For every figure in a cell output: loaded and decoded, its laid-out size.
 _FIGURES_JS = """
@@ -84,6 +95,32 @@ if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
 } else { report(); }
 """
 _RAW_TEX = re.compile(r"\\\(|\\\[|\$\$")
+# After the page's fonts are ready: the Chinese characters of the article's
+# visible text, the Noto Sans SC faces (and which are loaded), the
+# characters no loaded face covers, the body text's font, and the font files
+# the page fetched.
+_FONTS_JS = """
+const done = arguments[arguments.length - 1];
+document.fonts.ready.then(() => {
+  const article = document.querySelector("article");
+  const chars = [...new Set(article.innerText)]
+    .filter((c) => /[\\u3400-\\u9fff\\u3000-\\u303f\\uff00-\\uffef]/.test(c));
+  const faces = [...document.fonts]
+    .filter((f) => f.family.replace(/["']/g, "") === "Noto Sans SC");
+  const loaded = faces.filter((f) => f.status === "loaded").map((f) =>
+    f.unicodeRange.split(",").map((r) => {
+      const [a, b] = r.trim().replace(/^U\\+/i, "").split("-");
+      return [parseInt(a, 16), parseInt(b || a, 16)];
+    }));
+  const covered = (c) => loaded.some((ranges) =>
+    ranges.some(([a, b]) => c.codePointAt(0) >= a && c.codePointAt(0) <= b));
+  done({chars: chars.length, faces: faces.length, loaded: loaded.length,
+        missing: chars.filter((c) => !covered(c)).join(""),
+        family: getComputedStyle(article.querySelector("p")).fontFamily,
+        files: performance.getEntriesByType("resource").map((e) => e.name)
+          .filter((n) => /\\.woff2?$/.test(n))});
+}, () => done(null));
+"""
 
 
 def _image_outputs(nb) -> int:
@@ -112,6 +149,38 @@ def site():
     )
     assert status == 0, f"the docs build failed:\n{warnings.read_text()}"
     return HTML
+
+
+@pytest.fixture(scope="module")
+def site_zh():
+    """Builds the Chinese edition from scratch (-E), with warnings as errors."""
+    from sphinx.cmd.build import build_main
+
+    warnings = BUILD / "warnings_zh_CN.txt"
+    BUILD.mkdir(exist_ok=True)
+    status = build_main(
+        ["-W", "--keep-going", "-E", "-q", "-w", str(warnings), "-b", "html"]
+        + ["-D", "language=zh_CN", "-d", str(BUILD / "doctrees-zh_CN")]
+        + [str(DOCS), str(HTML_ZH)]
+    )
+    assert status == 0, f"the Chinese docs build failed:\n{warnings.read_text()}"
+    return HTML_ZH
+
+
+def _serve(folder):
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    return httpd
+
+
+@pytest.fixture(scope="module")
+def server_zh(site_zh):
+    """Serves the site's root; the Chinese edition is at /zh_CN/."""
+    httpd = _serve(HTML)
+    yield f"http://localhost:{httpd.server_address[1]}"
+    httpd.shutdown()
 
 
 @pytest.fixture(scope="module")
@@ -236,6 +305,31 @@ def test_site_has_every_chapter_exercise_and_api_page(site):
 @pytest.mark.slow
 @pytest.mark.parametrize("path", CHAPTERS, ids=[p.name for p in CHAPTERS])
 def test_chapter_page_renders_its_figures(site, server, browser, path):
+    from selenium.webdriver.common.by import By
+
+    browser.get(f"{server}/chapters/{path.stem}.html")
+    heading = browser.find_element(By.CSS_SELECTOR, "article h1").text
+    first_cell = nbformat.read(path, as_version=4).cells[0].source.splitlines()[0]
+    assert heading.rstrip("#¶ ").strip() == first_cell.lstrip("# ").strip()
+    _check_figures(browser, path, path.stem)
+
+    # Which run the page shows, and the banner that says so.
+    status = cache.full_run_status(path, EXECUTED)
+    if status == "fresh":
+        note = browser.find_element(By.CSS_SELECTOR, "article .tfgan-full-run").text
+        record = cache.run_record(nbformat.read(EXECUTED / path.name, as_version=4))
+        assert "Executed in full mode in" in note and record["machine"] in note
+        assert f"{record['wall_time_s'] / 60:.1f} min" in note
+        assert not browser.find_elements(By.CSS_SELECTOR, ".tfgan-smoke-run")
+    else:
+        banner = browser.find_element(By.CSS_SELECTOR, "article .tfgan-smoke-run")
+        assert "smoke run" in banner.text and status in banner.text
+        assert not browser.find_elements(By.CSS_SELECTOR, ".tfgan-full-run")
+
+
+def _check_figures(browser, path, shot_prefix):
+    """Every figure of chapter `path`'s executed copy is on the open page,
+    loaded, laid out, and not blank as Chromium painted it."""
     from matplotlib import image as mpimg
     from selenium.webdriver.common.by import By
 
@@ -243,12 +337,6 @@ def test_chapter_page_renders_its_figures(site, server, browser, path):
         nbformat.read(DOCS / "chapters" / path.name, as_version=4)
     )
     assert expected > 0, f"{path.name} has no figure outputs in its executed copy"
-
-    browser.get(f"{server}/chapters/{path.stem}.html")
-    heading = browser.find_element(By.CSS_SELECTOR, "article h1").text
-    first_cell = nbformat.read(path, as_version=4).cells[0].source.splitlines()[0]
-    assert heading.rstrip("#¶ ").strip() == first_cell.lstrip("# ").strip()
-
     figures = browser.execute_script(_FIGURES_JS)
     assert len(figures) == expected, (
         f"{len(figures)} figures on the page, {expected} in the notebook"
@@ -266,7 +354,7 @@ def test_chapter_page_renders_its_figures(site, server, browser, path):
             "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});",
             element,
         )
-        shot = SCREENSHOTS / f"{path.stem}_figure{index}.png"
+        shot = SCREENSHOTS / f"{shot_prefix}_figure{index}.png"
         shot.write_bytes(element.screenshot_as_png)
         pixels = mpimg.imread(io.BytesIO(shot.read_bytes()))
         assert min(pixels.shape[:2]) > 50, (index, pixels.shape)
@@ -275,19 +363,6 @@ def test_chapter_page_renders_its_figures(site, server, browser, path):
             f"figure {index} ({shot}) is blank on screen: {share:.1%} of its "
             f"{judged} non-background tiles are flat"
         )
-
-    # Which run the page shows, and the banner that says so.
-    status = cache.full_run_status(path, EXECUTED)
-    if status == "fresh":
-        note = browser.find_element(By.CSS_SELECTOR, "article .tfgan-full-run").text
-        record = cache.run_record(nbformat.read(EXECUTED / path.name, as_version=4))
-        assert "Executed in full mode in" in note and record["machine"] in note
-        assert f"{record['wall_time_s'] / 60:.1f} min" in note
-        assert not browser.find_elements(By.CSS_SELECTOR, ".tfgan-smoke-run")
-    else:
-        banner = browser.find_element(By.CSS_SELECTOR, "article .tfgan-smoke-run")
-        assert "smoke run" in banner.text and status in banner.text
-        assert not browser.find_elements(By.CSS_SELECTOR, ".tfgan-full-run")
 
 
 def _check_maths(browser, page, expect_maths):
@@ -343,3 +418,96 @@ def test_landing_page_gallery(site, server, browser):
         assert browser.execute_script(
             "return arguments[0].complete && arguments[0].naturalWidth > 0", img
         )
+
+
+# ------------------------------------------------- the Chinese edition (中文版)
+
+
+def _translation(page: str, english: str) -> str:
+    """The Chinese of one message of `page`'s catalog."""
+    from babel.messages.pofile import read_po
+
+    with open(LOCALE / f"{page}.po", "rb") as file:
+        message = read_po(file).get(english)
+    assert message is not None and message.string, (page, english)
+    return message.string
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", CHAPTERS, ids=[f"zh-{p.name}" for p in CHAPTERS])
+def test_zh_chapter_page_renders_its_figures(site_zh, server_zh, browser, path):
+    from selenium.webdriver.common.by import By
+
+    browser.get(f"{server_zh}/zh_CN/chapters/{path.stem}.html")
+    heading = browser.find_element(By.CSS_SELECTOR, "article h1").text
+    first_cell = nbformat.read(path, as_version=4).cells[0].source.splitlines()[0]
+    title = first_cell.lstrip("# ").strip()
+    assert heading.rstrip("#¶ ").strip() == _translation(f"chapters/{path.stem}", title)
+    _check_figures(browser, path, f"zh_CN_{path.stem}")
+
+    status = cache.full_run_status(path, EXECUTED)
+    if status == "fresh":
+        note = browser.find_element(By.CSS_SELECTOR, "article .tfgan-full-run").text
+        record = cache.run_record(nbformat.read(EXECUTED / path.name, as_version=4))
+        assert "本页显示完整模式的运行结果" in note and record["machine"] in note
+        assert f"用时 {record['wall_time_s'] / 60:.1f} 分钟" in note
+        assert tfgan_i18n.CODE_NOTE_ZH in note
+    else:
+        banner = browser.find_element(By.CSS_SELECTOR, "article .tfgan-smoke-run")
+        assert "冒烟运行" in banner.text and status in banner.text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", CHAPTERS, ids=[f"zh-{p.name}" for p in CHAPTERS])
+def test_zh_chapter_maths_is_typeset_offline(site_zh, server_zh, browser, path):
+    browser.get(f"{server_zh}/zh_CN/chapters/{path.stem}.html")
+    _check_maths(
+        browser, f"zh_CN/{path.name}", _has_maths(nbformat.read(path, as_version=4))
+    )
+
+
+ZH_PAGES = [
+    "index",
+    "glossary",
+    "quickstart",
+    "chapters/index",
+    *(f"chapters/{p.stem}" for p in CHAPTERS),
+    "exercises/notebooks/01_minimax_game_exercises",
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", ZH_PAGES, ids=[f"zh-{p}" for p in ZH_PAGES])
+def test_zh_pages_are_set_in_the_served_font(site_zh, server_zh, browser, page):
+    browser.get(f"{server_zh}/zh_CN/{page}.html")
+    fonts = browser.execute_async_script(_FONTS_JS)
+    assert fonts is not None, f"{page}: the page's fonts failed to load"
+    assert fonts["chars"] > 20, f"{page}: no Chinese text ({fonts['chars']} characters)"
+    assert fonts["faces"] > 0, f"{page}: no Noto Sans SC @font-face rules"
+    family = fonts["family"].replace('"', "'")
+    assert family.startswith("'Noto Sans SC'"), family
+    assert fonts["loaded"] > 0 and not fonts["missing"], (
+        f"{page}: {len(fonts['missing'])} characters without a loaded glyph "
+        f"(tofu): {fonts['missing'][:40]}"
+    )
+    # Font files (ours, and MathJax's) come from the site itself.
+    assert all(f.startswith(f"{server_zh}/zh_CN/_static/") for f in fonts["files"])
+    assert any("/_static/files/noto-sans-sc-" in f for f in fonts["files"])
+
+
+@pytest.mark.slow
+def test_zh_english_only_pages_say_so(site_zh, server_zh, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(f"{server_zh}/zh_CN/api/tfgan_edu.losses.html")
+    note = browser.find_element(By.CSS_SELECTOR, "article .admonition.note").text
+    assert tfgan_i18n.ENGLISH_ONLY_NOTE_ZH in note
+
+
+@pytest.mark.slow
+def test_zh_language_switch_links_both_editions(site, site_zh):
+    english = (HTML / "chapters" / "01_minimax_game.html").read_text()
+    chinese = (HTML_ZH / "chapters" / "01_minimax_game.html").read_text()
+    assert 'href="../zh_CN/chapters/01_minimax_game.html"' in english
+    assert 'href="../../chapters/01_minimax_game.html"' in chinese
+    assert (HTML_ZH / "chapters" / "01_minimax_game.html").is_file()

@@ -142,7 +142,9 @@ def test_every_page_is_translated(templates):
     assert pages, "no catalogs in docs/locale/zh_CN"
     lagging = []
     for page, template in sorted(templates.items()):
-        counts = lag(template, _catalog(LOCALE / f"{page}.po") if page in pages else None)
+        counts = lag(
+            template, _catalog(LOCALE / f"{page}.po") if page in pages else None
+        )
         if any(counts.values()):
             total = sum(1 for m in template if m.id)
             lagging.append(
@@ -155,7 +157,9 @@ def test_every_page_is_translated(templates):
         "in ENGLISH_ONLY of docs/_ext/tfgan_i18n.py):\n  " + "\n  ".join(lagging)
     )
     stale = sorted(pages - set(templates))
-    assert not stale, f"catalogs of pages that no longer exist (or are ENGLISH_ONLY): {stale}"
+    assert not stale, (
+        f"catalogs of pages that no longer exist (or are ENGLISH_ONLY): {stale}"
+    )
 
 
 def _kept(text: str) -> collections.Counter:
@@ -207,7 +211,9 @@ def test_chinese_run_banner_reads_the_english_note():
         "（2026-12-04，平均负载 2.6）。"
     )
     del record["load_average"]
-    assert "平均负载" not in tfgan_i18n.full_run_note_zh(tfgan_docs.full_run_note(record))
+    assert "平均负载" not in tfgan_i18n.full_run_note_zh(
+        tfgan_docs.full_run_note(record)
+    )
     from sphinx.errors import ExtensionError
 
     with pytest.raises(ExtensionError, match="Received: 'Ran fast.'"):

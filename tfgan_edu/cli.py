@@ -4,7 +4,7 @@ tfgan-edu train --data ring --loss non_saturating --epochs 30 --out runs/ring
 tfgan-edu demo [--out demo_output]
 tfgan-edu exercises [--chapter N] [--write DIR]
 tfgan-edu grade NOTEBOOK.ipynb [--out report.json] [--chapter N] [--timeout S]
-    [--language zh_CN]
+tfgan-edu grade NOTEBOOK.ipynb --language zh_CN
 tfgan-edu grade NOTEBOOK.ipynb --gradescope [results.json]
 """
 

@@ -136,7 +136,7 @@ def resolve_language(language: str | None = None) -> str:
     return language
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def catalog(language: str) -> dict[str, Any]:
     """The texts of `language` (`locale/<language>.json`; empty for English).
 
