@@ -17,6 +17,11 @@ cannot:
 - the chapter pages' run banners in Chinese: they are written at build time
   from each run's record (`tfgan_docs.full_run_note`), so they are kept out
   of the catalogs and composed here instead;
+- the table of exercises (`exercises/_table.md`, written from the registry
+  at build time) is kept out of the catalogs too: the Chinese edition
+  takes its summaries from the exercises' own catalog
+  (`tfgan_edu/exercises/locale/zh_CN.json`), which a test keeps complete,
+  so a new exercise needs no new message here;
 - pages without a catalog (`ENGLISH_ONLY`: the API reference, generated
   from docstrings, and the project briefs) stay English in the Chinese
   edition under a note that says so, and the gettext builder writes no
@@ -128,6 +133,10 @@ def smoke_banner_zh(english: str) -> str:
     )
 
 
+# The table of exercises (`ExerciseTable._repr_markdown_`): its header, and
+# the Chinese header.
+EXERCISE_TABLE_HEADER = ("chapter", "exercise", "what the student writes")
+EXERCISE_TABLE_HEADER_ZH = ("章", "练习", "学生要写的内容")
 CODE_NOTE_ZH = "代码、代码输出和图中的文字保持英文原样。"
 ENGLISH_ONLY_NOTE_ZH = "本页尚无中文翻译，以下为英文原文。"
 
@@ -155,6 +164,12 @@ class RunBanners(SphinxTransform):
                 text["translatable"] = False
             if chinese:
                 self._translate_banner(node)
+        for table in list(self.document.findall(nodes.table)):
+            if _header(table) == EXERCISE_TABLE_HEADER:
+                for text in table.findall(nodes.TextElement):
+                    text["translatable"] = False
+                if chinese:
+                    translate_exercise_table(table)
         if chinese and is_english_only(self.env.docname):
             self._prepend(nodes.note("", nodes.paragraph("", ENGLISH_ONLY_NOTE_ZH)))
 
@@ -184,8 +199,35 @@ class RunBanners(SphinxTransform):
         section = next(iter(self.document.findall(nodes.section)), None)
         if section is None:
             return
-        titles = [i for i, c in enumerate(section.children) if isinstance(c, nodes.title)]
+        titles = [
+            i for i, c in enumerate(section.children) if isinstance(c, nodes.title)
+        ]
         section.insert(titles[0] + 1 if titles else 0, node)
+
+
+def _header(table: nodes.table) -> tuple[str, ...]:
+    head = next(iter(table.findall(nodes.thead)), None)
+    if head is None:
+        return ()
+    return tuple(entry.astext().strip() for entry in head.findall(nodes.entry))
+
+
+def translate_exercise_table(table: nodes.table) -> None:
+    """The table of exercises in Chinese: header, and each exercise's summary
+    from `tfgan_edu/exercises/locale/zh_CN.json` (English where it has none)."""
+    from tfgan_edu.exercises._core import catalog
+
+    summaries = catalog("zh_CN")["exercises"]
+    head = next(iter(table.findall(nodes.thead)))
+    for entry, text in zip(head.findall(nodes.entry), EXERCISE_TABLE_HEADER_ZH):
+        entry.children = [nodes.paragraph("", text, translatable=False)]
+    for row in next(iter(table.findall(nodes.tbody))).findall(nodes.row):
+        cells = [c for c in row.children if isinstance(c, nodes.entry)]
+        if len(cells) < 3:
+            continue
+        summary = summaries.get(cells[1].astext().strip(), {}).get("summary")
+        if summary:
+            cells[2].children = [nodes.paragraph("", summary, translatable=False)]
 
 
 def _npm_pack(spec: str, integrity: str, tmp: Path) -> Path:
