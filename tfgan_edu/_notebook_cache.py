@@ -186,6 +186,17 @@ def execute(source: str | os.PathLike, mode: str = "smoke", timeout: int = 1800)
     return nb
 
 
+def _computation(nb) -> list:
+    """A notebook's code cells, without the Colab setup cell."""
+    from tfgan_edu._docs.colab import is_setup_cell
+
+    return [
+        cell
+        for cell in nb["cells"]
+        if cell["cell_type"] == "code" and not is_setup_cell(cell)
+    ]
+
+
 def code_digest(nb) -> str:
     """SHA-256 of a notebook's code, the version a full run is valid for.
 
@@ -194,6 +205,13 @@ def code_digest(nb) -> str:
     metadata (tags included) do not. So editing a chapter's prose or tagging
     its cells keeps its committed run; changing any code, or the order of
     code cells, makes it stale.
+
+    The Colab setup cell (first line `# colab-setup`, see
+    `tfgan_edu._docs.colab`) does not count either: it prepares the
+    environment (installs the package where it is missing) and is not part
+    of the chapter's computation; where the package is installed, as in
+    every recorded run, it does nothing. So adding or updating it keeps a
+    committed run valid.
 
     Args:
         nb: a notebook (`nbformat` node or dict), or the path of one.
@@ -215,6 +233,11 @@ def code_digest(nb) -> str:
     >>> b.cells[1].source = "x = 2"
     >>> code_digest(a) == code_digest(b)
     False
+    >>> from tfgan_edu._docs import colab
+    >>> _ = colab.add_colab(a, "notebooks/01_a.ipynb")  # adds the setup cell
+    >>> code_digest(a) == code_digest(nbformat.v4.new_notebook(
+    ...     cells=[nbformat.v4.new_code_cell("x = 1")]))
+    True
     """
     import nbformat
 
@@ -222,8 +245,7 @@ def code_digest(nb) -> str:
         nb = nbformat.read(nb, as_version=4)
     sources = [
         "\n".join(line.rstrip() for line in cell["source"].splitlines()).strip("\n")
-        for cell in nb["cells"]
-        if cell["cell_type"] == "code"
+        for cell in _computation(nb)
     ]
     return hashlib.sha256(json.dumps(sources).encode("utf-8")).hexdigest()
 
@@ -404,7 +426,9 @@ def with_outputs_of(source_nb, executed_nb):
 
     The prose, tags and metadata are today's; each code cell takes the
     outputs and execution count of the executed copy's code cell at the same
-    position. The two must have the same code (`code_digest`).
+    position. The two must have the same code (`code_digest`). Colab setup
+    cells are left out of the matching on both sides (a run recorded before
+    the setup cell was added has none) and get no outputs.
 
     Args:
         source_nb: the chapter notebook as it is now.
@@ -418,15 +442,19 @@ def with_outputs_of(source_nb, executed_nb):
 
     import nbformat
 
+    from tfgan_edu._docs.colab import is_setup_cell
+
     if code_digest(source_nb) != code_digest(executed_nb):
         raise ValueError(
             "Expected `executed_nb` to be executed from the code of "
             "`source_nb`. Received: notebooks whose code cells differ"
         )
     merged = nbformat.from_dict(copy.deepcopy(dict(source_nb)))
-    executed = [c for c in executed_nb.cells if c.cell_type == "code"]
-    for cell, done in zip((c for c in merged.cells if c.cell_type == "code"), executed):
+    for cell, done in zip(_computation(merged), _computation(executed_nb)):
         cell.outputs = copy.deepcopy(done.outputs)
         cell.execution_count = done.execution_count
+    for cell in merged.cells:
+        if is_setup_cell(cell):
+            cell.outputs, cell.execution_count = [], None
     merged.metadata[_KEY] = dict(executed_nb.metadata.get(_KEY, {}))
     return merged

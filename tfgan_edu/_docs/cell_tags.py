@@ -10,7 +10,10 @@ when
   it, e.g. `# smoke-plumbing: the tiny run needs a smaller batch`); or
 - every top-level statement is an `assert`, or an `if SMOKE:` /
   `if not SMOKE:` block (without `else`) of such statements, or an
-  `if SMOKE:` block of anything: it only checks, or only serves smoke mode.
+  `if SMOKE:` block of anything: it only checks, or only serves smoke mode;
+- or it is the Colab setup cell (first line `# colab-setup`, see
+  `tfgan_edu._docs.colab`): it installs the package where it is missing,
+  and the page shows the "Open in Colab" badge instead.
 
 Plumbing cells get the tag `remove-cell`, which MyST-NB honours: the page
 shows neither the cell nor its output; the notebook still runs it. Cells
@@ -28,6 +31,8 @@ import ast
 import os
 import sys
 from pathlib import Path
+
+from tfgan_edu._docs.colab import is_setup_source
 
 MARKER = "# smoke-plumbing"
 TAG = "remove-cell"
@@ -69,8 +74,9 @@ def is_plumbing(source: str) -> bool:
     Returns:
         `True` when the cell starts with the `# smoke-plumbing` marker, or
         consists only of `assert`s and `if SMOKE:` / `if not SMOKE:` blocks
-        of them (an `if SMOKE:` block may hold anything). A cell that does
-        not parse as Python (IPython magics) counts only by its marker.
+        of them (an `if SMOKE:` block may hold anything), or is the Colab
+        setup cell (`# colab-setup` marker). A cell that does not parse as
+        Python (IPython magics) counts only by its marker.
 
     Example:
 
@@ -80,9 +86,14 @@ def is_plumbing(source: str) -> bool:
     True
     >>> is_plumbing("coverage = measure()\\nassert coverage > 0")
     False
+    >>> from tfgan_edu._docs.colab import SETUP_SOURCE
+    >>> is_plumbing(SETUP_SOURCE)
+    True
     """
     lines = source.strip().splitlines()
     if lines and lines[0].strip().lower().startswith(MARKER):
+        return True
+    if is_setup_source(source):
         return True
     try:
         tree = ast.parse(source)

@@ -8,14 +8,22 @@ metadata, so a test (or an instructor) can swap in solutions, and the
 notebook's metadata names its chapter, which `tfgan-edu grade` reads.
 
 The notebooks in `notebooks/exercises/` are written by `write_notebooks`;
-a test checks that they are up to date.
+a test checks that they are up to date. Each opens with an "Open in Colab"
+badge and a setup cell that installs the package where it is missing
+(`tfgan_edu._docs.colab.add_colab`; the badge points at the notebook's
+place in the repository, `REPO_FOLDER`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from tfgan_edu._docs.colab import add_colab
 from tfgan_edu.exercises._registry import CHAPTERS, EXERCISES, QUESTIONS
+
+REPO_FOLDER = "notebooks/exercises"
+"""Where the exercise notebooks live in the repository (their Colab badges'
+target)."""
 
 SETUP = """\
 import keras
@@ -82,7 +90,8 @@ def make_notebook(chapter: int):
         chapter: the chapter number.
 
     Returns:
-        An `nbformat` notebook node (version 4).
+        An `nbformat` notebook node (version 4), with its "Open in Colab"
+        badge and setup cell (`tfgan_edu._docs.colab.add_colab`).
 
     Example:
 
@@ -145,11 +154,12 @@ def make_notebook(chapter: int):
     cells.append(
         v4.new_code_cell(f"tge.exercises.check_all(globals(), chapter={chapter});")
     )
-    return new_notebook(
+    nb = new_notebook(
         cells,
         f"ch{chapter:02d}",
         {"chapter": chapter, "exercises": [e.name for e in exercises]},
     )
+    return add_colab(nb, f"{REPO_FOLDER}/{notebook_filename(chapter)}")
 
 
 def new_notebook(cells, id_prefix: str, tfgan_edu: dict):

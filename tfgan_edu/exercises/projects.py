@@ -7,7 +7,9 @@ writes `NN_slug.md` (brief and rubric, for the instructor guide) and
 `NN_slug_project.ipynb` (the starter notebook) for every project; the
 stored copies live in `docs/exercises/projects/` and `notebooks/projects/`,
 and a test checks they are up to date. Projects are graded by hand with
-the rubric, not by `check`.
+the rubric, not by `check`. Each starter notebook opens with an "Open in
+Colab" badge and a setup cell that installs the package where it is
+missing (`tfgan_edu._docs.colab.add_colab`, pointed at `REPO_FOLDER`).
 
 Example:
 
@@ -22,8 +24,13 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from tfgan_edu._docs.colab import add_colab
 from tfgan_edu.exercises._registry import CHAPTERS
 from tfgan_edu.exercises.notebook import new_notebook
+
+REPO_FOLDER = "notebooks/projects"
+"""Where the starter notebooks live in the repository (their Colab badges'
+target)."""
 
 SETUP = """\
 import keras
@@ -276,9 +283,11 @@ def make_project_notebook(project: Project):
         project: the project.
 
     Returns:
-        An `nbformat` notebook node: title, brief and rubric, the setup
-        cells (metadata `{"tfgan_edu": {"setup": true}}`), then headed
-        sections for the student's experiments and analysis.
+        An `nbformat` notebook node: title (with the "Open in Colab"
+        badge), brief and rubric, the Colab setup cell
+        (`tfgan_edu._docs.colab`), the setup cells (metadata
+        `{"tfgan_edu": {"setup": true}}`), then headed sections for the
+        student's experiments and analysis.
 
     Example:
 
@@ -306,9 +315,10 @@ def make_project_notebook(project: Project):
         v4.new_code_cell("# your table"),
         v4.new_markdown_cell("## Analysis (about 300 words)\n\n*Write here.*"),
     ]
-    return new_notebook(
+    nb = new_notebook(
         cells, f"project{project.chapter:02d}", {"project": project.chapter}
     )
+    return add_colab(nb, f"{REPO_FOLDER}/{project.filename('ipynb')}")
 
 
 def write_projects(docs_folder, notebooks_folder) -> list[Path]:
