@@ -96,6 +96,7 @@ docs-pot: $(STAMP)
 	rm -rf docs/_build/gettext
 	$(PY) -m sphinx -q -E -b gettext -d docs/_build/doctrees-gettext docs docs/_build/gettext
 	$(VENV)/bin/sphinx-intl update -p docs/_build/gettext -d docs/locale -l zh_CN
+	$(PY) docs/_ext/tfgan_i18n.py docs/locale/zh_CN/LC_MESSAGES
 
 # The chapters' full-mode runs that the site renders, for committing:
 # `make notebooks` runs all, `make notebooks NOTEBOOK=02` the chapters whose

@@ -184,6 +184,39 @@ def test_translations_keep_maths_code_and_links(path):
 # ---------------------------------------------------------------- the site
 
 
+def test_extension_examples():
+    import doctest
+
+    result = doctest.testmod(tfgan_i18n, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted >= 5 and result.failed == 0
+
+
+def test_exercise_pages_are_filled_from_the_exercises_catalog(tmp_path):
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    task = EXERCISES["gaussian_kl"].task
+    first = tfgan_i18n.markdown_units(task)[0]
+    folder = tmp_path / "exercises" / "notebooks"
+    folder.mkdir(parents=True)
+    po = Catalog(locale="zh_CN")
+    po.add(first)
+    po.add("5.2 The KL divergence to the prior")
+    po.add("Concept question `kl_unit_shift`")
+    po.add("Exercises for chapter 5: GANs and VAEs")
+    po.add("Something new")
+    with open(folder / "05.po", "wb") as file:
+        write_po(file, po)
+    assert tfgan_i18n.fill_exercise_catalogs(tmp_path) == {"05.po": 1}
+    filled = {m.id: m.string for m in _catalog(folder / "05.po") if m.id}
+    chinese = _core.catalog("zh_CN")["exercises"]["gaussian_kl"]
+    assert filled[first] == tfgan_i18n.markdown_units(chinese["task"], True)[0]
+    assert filled["5.2 The KL divergence to the prior"] == f"5.2 {chinese['title']}"
+    assert filled["Concept question `kl_unit_shift`"] == "概念题 `kl_unit_shift`"
+    assert filled["Exercises for chapter 5: GANs and VAEs"] == "第 5 章练习：GAN 与 VAE"
+    assert filled["Something new"] == ""
+
+
 def test_switch_links_lead_to_the_same_page():
     assert tfgan_i18n.switch_link("index", "en") == ("中文", "zh_CN/index.html")
     assert tfgan_i18n.switch_link("chapters/01_minimax_game", "en") == (

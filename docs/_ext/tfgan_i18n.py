@@ -337,3 +337,169 @@ def setup(app):
     app.connect("html-page-context", _page_context)
     app.connect("build-finished", _prune_templates)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
+
+
+# ------------------------------------------------- exercise notebook pages
+
+# The exercise notebooks' own paragraphs (tfgan_edu/exercises/notebook.py);
+# their tasks and questions come from the exercises' catalog.
+NOTEBOOK_TEXTS_ZH = {
+    "Write each function below: replace `raise NotImplementedError` with your "
+    "code, run the cell, then run the check cell under it. `tge.exercises.check` "
+    "calls your function on fixed inputs and compares values, shapes, dtypes "
+    "and, where training differentiates the function, gradients with what the "
+    "reference solution returned. It prints `✓ ... passed` or the first "
+    "difference, with the expected and received values and a hint. Each case "
+    "earns its share of the exercise's point (partial credit). Write the "
+    "computation yourself: calling the library's own version (`tge.losses....`) "
+    "scores 0. The concept questions at the end take one number each.": (
+        "请写出下面的每个函数：把 `raise NotImplementedError` 换成你的代码，运行该单元，"
+        "然后运行它下面的检查单元。`tge.exercises.check` 在固定的输入上调用你的函数，"
+        "并把值、形状、dtype，以及（在训练中需要对该函数求导时的）梯度与参考解的返回结果"
+        "比较。它会打印 `✓ ... passed`，或者第一处不同，附上期望值、实际值和提示。每个"
+        "测试用例各得该练习分数的一部分（部分得分）。请自己写出计算过程：调用库中现成的"
+        "版本（`tge.losses....`）得 0 分。最后的概念题每题只需回答一个数。（设置 "
+        "`TFGAN_EDU_LANGUAGE=zh_CN` 可让检查以中文给出反馈。）"
+    ),
+    "Keep the function names and signatures: the last cell checks everything "
+    "again and prints your score, and your instructor may grade the notebook "
+    "with `tfgan-edu grade` (which runs it in an empty folder: do not read "
+    "other files).": (
+        "请保持函数名和签名不变：最后一个单元会把所有内容重新检查一遍并打印你的分数，"
+        "你的老师也可能用 `tfgan-edu grade` 给这个 notebook 评分（它在一个空文件夹中"
+        "运行 notebook：不要读取其他文件）。"
+    ),
+    "Your score": "你的分数",
+    "Every exercise and question of this notebook, checked again:": (
+        "本 notebook 的每个练习和问题，重新检查一遍："
+    ),
+}
+CHAPTER_TITLES_ZH = {
+    "The minimax game": "极小极大博弈",
+    "DCGAN on images": "图像上的 DCGAN",
+    "Conditional GANs": "条件 GAN",
+    "Evaluating GANs": "评估 GAN",
+    "GANs and VAEs": "GAN 与 VAE",
+    "Training instability": "训练不稳定",
+    "Image-to-image translation": "图像到图像翻译",
+}
+_CJK_EDGE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def _join(lines: list[str], chinese: bool) -> str:
+    """Lines of one paragraph as gettext has them: joined by spaces, except
+    between Chinese characters (no space there)."""
+    out = ""
+    for line in (line.strip() for line in lines):
+        if not out:
+            out = line
+        elif chinese and (_CJK_EDGE.match(line[:1]) or _CJK_EDGE.match(out[-1:])):
+            out += line
+        else:
+            out += " " + line
+    return out
+
+
+def markdown_units(text: str, chinese: bool = False) -> list[str]:
+    r"""The messages gettext extracts from a task's Markdown, in order:
+    paragraphs and list items; display maths is left out.
+
+    Example:
+
+    >>> markdown_units("A\nb.\n\n$$\nx\n$$\n\n1. one\n   more;\n2. two.")
+    ['A b.', 'one more;', 'two.']
+    """
+    units = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        if block.lstrip().startswith("$$"):
+            continue
+        lines = block.split("\n")
+        if not re.match(r"^(\d+\.|-) ", lines[0]):
+            units.append(_join(lines, chinese))
+            continue
+        items: list[list[str]] = []
+        for line in lines:
+            item = re.match(r"^(\d+\.|-) (.*)", line)
+            if item:
+                items.append([item.group(2)])
+            else:
+                items[-1].append(line)
+        units += [_join(item, chinese) for item in items]
+    return units
+
+
+def exercise_page_translations() -> dict[str, str]:
+    """English message -> Chinese, for the exercise notebook pages, from the
+    exercises' catalog (tasks, titles, questions) and `NOTEBOOK_TEXTS_ZH`.
+
+    A task whose Chinese has another number of paragraphs than its English
+    is left out (its messages stay for a translator).
+    """
+    from tfgan_edu.exercises._core import catalog
+    from tfgan_edu.exercises._registry import EXERCISES, QUESTIONS
+
+    texts = catalog("zh_CN")
+    table = dict(NOTEBOOK_TEXTS_ZH)
+    for name, exercise in EXERCISES.items():
+        entry = texts["exercises"].get(name, {})
+        english = markdown_units(exercise.task)
+        chinese = markdown_units(entry.get("task", ""), chinese=True)
+        if len(english) == len(chinese):
+            table.update(zip(english, chinese))
+        if entry.get("title"):
+            table[exercise.title] = entry["title"]
+    for name, question in QUESTIONS.items():
+        entry = texts["questions"].get(name, {})
+        if entry.get("text"):
+            table[_join(question.text.split("\n"), False)] = entry["text"]
+    return table
+
+
+def _translate_exercise_message(english: str, table: dict[str, str]) -> str | None:
+    if english in table:
+        return table[english]
+    numbered = re.match(r"^(\d+\.\d+) (.*)$", english)
+    if numbered and numbered.group(2) in table:
+        return f"{numbered.group(1)} {table[numbered.group(2)]}"
+    question = re.match(r"^Concept question (`[^`]+`)$", english)
+    if question:
+        return f"概念题 {question.group(1)}"
+    title = re.match(r"^Exercises for chapter (\d+): (.*)$", english)
+    if title and title.group(2) in CHAPTER_TITLES_ZH:
+        return f"第 {title.group(1)} 章练习：{CHAPTER_TITLES_ZH[title.group(2)]}"
+    return None
+
+
+def fill_exercise_catalogs(locale: Path) -> dict[str, int]:
+    """Fills the untranslated and fuzzy messages of the exercise notebook
+    pages' catalogs (`locale/exercises/notebooks/*.po`) from the exercises'
+    catalog; `make docs-pot` runs it after `sphinx-intl update`.
+
+    Returns:
+        Per catalog, how many messages are still untranslated or fuzzy.
+    """
+    from babel.messages.pofile import read_po, write_po
+
+    table = exercise_page_translations()
+    left = {}
+    for path in sorted((locale / "exercises" / "notebooks").glob("*.po")):
+        with open(path, "rb") as file:
+            po = read_po(file, locale="zh_CN")
+        for message in po:
+            if not message.id or (message.string and not message.fuzzy):
+                continue
+            chinese = _translate_exercise_message(message.id, table)
+            if chinese is not None:
+                message.string = chinese
+                message.flags.discard("fuzzy")
+        with open(path, "wb") as file:
+            write_po(file, po, width=76, include_previous=True)
+        left[path.name] = sum(1 for m in po if m.id and (not m.string or m.fuzzy))
+    return left
+
+
+if __name__ == "__main__":  # `make docs-pot`
+    import sys
+
+    for name, count in fill_exercise_catalogs(Path(sys.argv[1])).items():
+        print(f"{name}: {count} messages left to translate")
