@@ -74,3 +74,19 @@ def test_tag_file_changes_only_metadata_and_only_when_needed(tmp_path):
     mtime = path.stat().st_mtime_ns
     assert cell_tags.tag_file(path) == []
     assert path.stat().st_mtime_ns == mtime  # not rewritten
+
+
+def test_the_colab_setup_cell_is_tagged_to_stay_off_the_site():
+    from tfgan_edu._docs import colab
+
+    assert cell_tags.is_plumbing(colab.SETUP_SOURCE)
+    assert cell_tags.is_plumbing("# colab-setup\nimport sys")
+    assert not cell_tags.is_plumbing("import sys\n# colab-setup")
+    nb = _notebook(colab.SETUP_SOURCE, "x = 1")
+    assert cell_tags.tag_plumbing(nb) == [1]
+    assert nb.cells[1].metadata["tags"] == ["remove-cell"]
+    assert "tags" not in nb.cells[2].metadata
+    # add_colab tags the cell itself, so a tagged notebook needs nothing more.
+    nb = colab.add_colab(_notebook("x = 1"), "notebooks/00_test.ipynb")
+    assert cell_tags.untagged_plumbing(nb) == []
+    assert cell_tags.tag_plumbing(nb) == []

@@ -239,3 +239,61 @@ def test_the_chapters_without_a_committed_full_run_are_the_listed_ones():
         f"NOT_YET_COMMITTED: {sorted(NOT_YET_COMMITTED)}. Update the list "
         "(a chapter whose run you commit leaves it)."
     )
+
+
+# The Colab setup cell (tfgan_edu._docs.colab) is environment set-up, not the
+# chapter's computation: it neither counts for the digest nor takes outputs.
+
+
+def test_the_code_digest_ignores_the_colab_setup_cell(tmp_path):
+    from tfgan_edu._docs import colab
+
+    path = _chapter(tmp_path, "x = 1", "print(x)")
+    nb = colab.add_colab(
+        nbformat.read(path, as_version=4), "notebooks/01_chapter.ipynb"
+    )
+    assert [c.source for c in nb.cells if c.cell_type == "code"][0] == (
+        colab.SETUP_SOURCE
+    )
+    expected = hashlib.sha256(json.dumps(["x = 1", "print(x)"]).encode()).hexdigest()
+    assert cache.code_digest(nb) == cache.code_digest(path) == expected
+    # The marker counts only on a cell's first line.
+    nb.cells.append(nbformat.v4.new_code_cell("y = 2\n# colab-setup"))
+    assert cache.code_digest(nb) != expected
+
+
+def test_a_run_recorded_without_the_setup_cell_serves_the_chapter_with_it(tmp_path):
+    from tfgan_edu._docs import colab
+
+    source = _chapter(tmp_path, "x = 1", "print(x)")
+    folder = tmp_path / "executed"
+    cache.record_full_run(_run(source), source, folder, 60.0)
+    nb = colab.add_colab(nbformat.read(source, as_version=4), "notebooks/x.ipynb")
+    nbformat.write(nb, source)
+    assert cache.full_run_status(source, folder) == "fresh"
+    page = cache.with_outputs_of(nb, cache.load_full_run(source, folder))
+    code = [c for c in page.cells if c.cell_type == "code"]
+    assert [c.source for c in code] == [colab.SETUP_SOURCE, "x = 1", "print(x)"]
+    assert code[0].outputs == [] and code[0].execution_count is None
+    assert [c.outputs[0]["text"] for c in code[1:]] == ["0\n", "1\n"]
+    assert [c.execution_count for c in code[1:]] == [1, 2]
+
+
+def test_a_run_with_the_setup_cell_maps_its_outputs_past_it(tmp_path):
+    # A run recorded with the setup cell (which printed something), rendered
+    # with and without a setup cell in the source: matched past it.
+    from tfgan_edu._docs import colab
+
+    source = _chapter(tmp_path, "x = 1", "print(x)")
+    bare = nbformat.read(source, as_version=4)
+    nb = colab.add_colab(nbformat.read(source, as_version=4), "notebooks/x.ipynb")
+    nbformat.write(nb, source)
+    run = _run(source)  # outputs "0\n" (the setup cell), "1\n", "2\n"
+    for shown in (nb, bare):
+        page = cache.with_outputs_of(shown, run)
+        code = [c for c in page.cells if c.cell_type == "code"]
+        setup = [c for c in code if colab.is_setup_cell(c)]
+        assert all(c.outputs == [] and c.execution_count is None for c in setup)
+        rest = [c for c in code if not colab.is_setup_cell(c)]
+        assert [c.outputs[0]["text"] for c in rest] == ["1\n", "2\n"]
+        assert [c.execution_count for c in rest] == [2, 3]

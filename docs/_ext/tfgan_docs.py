@@ -20,12 +20,19 @@ Before Sphinx reads the sources (`builder-inited`), it writes:
 - `api/tfgan_edu.*.md`: one autodoc page per public module of the package.
 
 New chapters, exercises and modules appear without editing the docs.
+
+The notebooks' "Open in Colab" badges (`tfgan_edu._docs.colab`) link to
+Colab as they are, but show the site's own badge picture,
+`_static/colab-badge.svg`, instead of Colab's remote one (the site works
+offline), and stay out of the translation catalogs (`ColabBadges`).
 """
 
 from __future__ import annotations
 
+import html
 import os
 import pkgutil
+import posixpath
 import shutil
 import subprocess
 import tarfile
@@ -33,7 +40,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from docutils import nodes
 from sphinx.errors import ExtensionError
+from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
@@ -65,6 +74,8 @@ GALLERY_MARKER = "<!-- gallery -->"
 # Modules without a page: the command line's entry point is documented in
 # the guides, private helpers not at all.
 SKIP_MODULES = {"__main__"}
+# The site's own "Open in Colab" picture, relative to the source folder.
+COLAB_BADGE = "_static/colab-badge.svg"
 # (The exercises' chapter modules, which hold the reference solutions, are
 # not exported by `tfgan_edu.exercises`: a course's site does not show them.)
 
@@ -275,6 +286,56 @@ def prepare_exercises(srcdir: Path) -> None:
     )
 
 
+def localize_colab_badges(document: nodes.document, docname: str) -> int:
+    """Shows the site's own picture for each "Open in Colab" badge of a page.
+
+    Each image of Colab's badge (`tfgan_edu._docs.colab.BADGE_IMAGE`)
+    becomes an HTML `<img>` of `COLAB_BADGE`, relative to the page, inside
+    the same link; the paragraph that holds it is marked untranslatable, so
+    the badge adds no message to the translation catalogs (an image's alt
+    text would be one).
+
+    Args:
+        document: the page's doctree, changed in place.
+        docname: the page's name (e.g. `"chapters/01_minimax_game"`).
+
+    Returns:
+        The number of badges replaced.
+    """
+    from tfgan_edu._docs import colab
+
+    src = posixpath.relpath(COLAB_BADGE, posixpath.dirname(docname) or ".")
+    replaced = 0
+    for image in list(document.findall(nodes.image)):
+        if image.get("uri") != colab.BADGE_IMAGE:
+            continue
+        alt = html.escape(image.get("alt") or colab.BADGE_ALT)
+        holder = image.parent
+        while holder is not None and not isinstance(holder, nodes.paragraph):
+            holder = holder.parent
+        if holder is not None:
+            holder["translatable"] = False
+        image.replace_self(
+            nodes.raw(
+                "",
+                f'<img src="{html.escape(src)}" alt="{alt}" class="tfgan-colab-badge">',
+                format="html",
+            )
+        )
+        replaced += 1
+    return replaced
+
+
+class ColabBadges(SphinxTransform):
+    """`localize_colab_badges` on every page, before Sphinx's own `Locale`
+    transform (priority 20) reads the messages."""
+
+    default_priority = 10
+
+    def apply(self, **kwargs) -> None:
+        localize_colab_badges(self.document, self.env.docname)
+
+
 def _module_page(name: str) -> str:
     return (
         f"# `{name}`\n\n"
@@ -330,4 +391,5 @@ def _prepare(app) -> None:
 def setup(app):
     app.connect("builder-inited", _prepare)
     app.connect("source-read", _insert_gallery)
+    app.add_transform(ColabBadges)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -168,13 +168,14 @@ def _new_cell(nb, as_lines: bool, cell_id: str, **fields):
 
 
 def _with_badge(text: str, line: str) -> str:
-    """`text` with `line` as its own paragraph after the first line, and no
-    other badge line."""
+    """`text` with `line` as its own paragraph after the first (title) line,
+    and no other badge line; `line` alone first where there is no title."""
     lines = text.splitlines()
-    rest = [item for item in lines[1:] if not is_badge_line(item)]
+    title = lines[:1] if lines and not is_badge_line(lines[0]) else []
+    rest = [item for item in lines[len(title) :] if not is_badge_line(item)]
     while rest and not rest[0].strip():
         rest.pop(0)
-    new = [lines[0] if lines else "", "", line] + ([""] + rest if rest else [])
+    new = [*title, *([""] if title else []), line, *([""] + rest if rest else [])]
     return "\n".join(new) + ("\n" if text.endswith("\n") else "")
 
 
