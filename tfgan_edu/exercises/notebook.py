@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tfgan_edu._docs.colab import add_colab
 from tfgan_edu.exercises._registry import CHAPTERS, EXERCISES, QUESTIONS
 
 REPO_FOLDER = "notebooks/exercises"
@@ -102,6 +101,8 @@ def make_notebook(chapter: int):
     '# Exercises for chapter 5: GANs and VAEs'
     """
     import nbformat
+
+    from tfgan_edu._docs.colab import add_colab
 
     exercises = [e for e in EXERCISES.values() if e.chapter == chapter]
     if not exercises:

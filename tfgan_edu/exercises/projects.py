@@ -24,7 +24,6 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from tfgan_edu._docs.colab import add_colab
 from tfgan_edu.exercises._registry import CHAPTERS
 from tfgan_edu.exercises.notebook import new_notebook
 
@@ -296,6 +295,8 @@ def make_project_notebook(project: Project):
     2
     """
     import nbformat
+
+    from tfgan_edu._docs.colab import add_colab
 
     v4 = nbformat.v4
     setup = {"tfgan_edu": {"setup": True}}
