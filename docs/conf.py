@@ -60,7 +60,10 @@ mathjax_path = "mathjax/tex-mml-chtml.js"
 # Chinese edition is built with `-D language=zh_CN` into _build/html/zh_CN
 # (`make docs`); _ext/tfgan_i18n.py adds the language switch, the Chinese
 # web font and the Chinese run banners.
-locale_dirs = ["locale/"]
+# Sphinx reads a copy of locale/ in _build/locale, made by _ext/tfgan_i18n.py
+# before every build, and writes its compiled .mo files there, not into the
+# sources (`make docs-pot` updates locale/ itself).
+locale_dirs = ["_build/locale/"]
 gettext_compact = False  # a catalog per page, so a lagging page is named
 gettext_uuid = False
 gettext_location = False  # no source line numbers: catalogs change only with text

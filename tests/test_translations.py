@@ -217,6 +217,24 @@ def test_exercise_pages_are_filled_from_the_exercises_catalog(tmp_path):
     assert filled["Something new"] == ""
 
 
+def test_sphinx_reads_a_copy_of_the_catalogs(tmp_path):
+    source, target = tmp_path / "locale", tmp_path / "build"
+    (source / "chapters").mkdir(parents=True)
+    (source / "index.po").write_text("a")
+    (source / "chapters" / "x.po").write_text("b")
+    assert tfgan_i18n.mirror_catalogs(source, target) == 2
+    assert (target / "chapters" / "x.po").read_text() == "b"
+    (target / "index.mo").write_bytes(b"compiled")
+    assert tfgan_i18n.mirror_catalogs(source, target) == 0  # unchanged: kept
+    assert (target / "index.mo").exists()
+    (source / "index.po").unlink()
+    (source / "chapters" / "x.po").write_text("c")
+    assert tfgan_i18n.mirror_catalogs(source, target) == 1
+    assert not (target / "index.po").exists() and not (target / "index.mo").exists()
+    assert (target / "chapters" / "x.po").read_text() == "c"
+    assert not list(source.rglob("*.mo"))
+
+
 def test_switch_links_lead_to_the_same_page():
     assert tfgan_i18n.switch_link("index", "en") == ("中文", "zh_CN/index.html")
     assert tfgan_i18n.switch_link("chapters/01_minimax_game", "en") == (

@@ -62,6 +62,10 @@ FONT_CSS = "noto-sans-sc.css"
 # Where the font is unpacked (outside the sources: only the Chinese edition
 # copies it into its _static/).
 FONT_DIR = Path(__file__).resolve().parents[1] / "_build" / "fonts"
+# The catalogs (docs/locale) and the copy Sphinx reads (`locale_dirs` in
+# conf.py), where it writes the compiled .mo files: outside the sources.
+LOCALE_SOURCE = Path(__file__).resolve().parents[1] / "locale"
+LOCALE_BUILD = Path(__file__).resolve().parents[1] / "_build" / "locale"
 
 _FULL_RUN = re.compile(
     r"Executed in full mode in (?P<minutes>[\d.]+) min on (?P<machine>.+) "
@@ -300,7 +304,35 @@ def ensure_font(folder: Path = FONT_DIR) -> Path:
     return folder
 
 
+def mirror_catalogs(source: Path = LOCALE_SOURCE, target: Path = LOCALE_BUILD) -> int:
+    """Copies the `.po` catalogs of `source` into `target` (what Sphinx reads).
+
+    Sphinx compiles each catalog into a `.mo` file next to it; reading a
+    copy keeps those out of the repository. Unchanged catalogs are left as
+    they are (with their `.mo`), and catalogs gone from `source` are removed.
+
+    Returns:
+        The number of catalogs copied.
+    """
+    copied = 0
+    wanted = set()
+    for po in source.rglob("*.po"):
+        relative = po.relative_to(source)
+        wanted.add(relative)
+        copy = target / relative
+        if not copy.exists() or copy.read_bytes() != po.read_bytes():
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(po, copy)
+            copied += 1
+    for copy in list(target.rglob("*.po")) if target.exists() else []:
+        if copy.relative_to(target) not in wanted:
+            copy.unlink()
+            copy.with_suffix(".mo").unlink(missing_ok=True)
+    return copied
+
+
 def _config_inited(app, config) -> None:
+    mirror_catalogs()
     if config.language == "zh_CN":
         config.html_static_path.append(str(ensure_font()))
         config.html_css_files.append(FONT_CSS)
