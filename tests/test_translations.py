@@ -373,6 +373,20 @@ def test_check_speaks_chinese():
     assert lines[1] == f"  测试用例 1/3：{catalog['cases'][0]}"
     assert lines[-1] == f"  提示：{catalog['mistakes']['_g_loss_saturating']}"
     assert result.cases[0].description == catalog["cases"][0]
+    # The public entry points take the language too.
+    public = tge.exercises.check(
+        "non_saturating_generator_loss", _saturating, verbose=False, language="zh_CN"
+    )
+    assert public.message == result.message
+    [every] = tge.exercises.check_all(
+        {"non_saturating_generator_loss": _saturating},
+        exercises=["non_saturating_generator_loss"],
+        verbose=False,
+        language="zh_CN",
+    )
+    assert every.message == result.message
+    with pytest.raises(ValueError, match=r"Received: language='fr'"):
+        tge.exercises.check("fid_mean_shift", 9.0, verbose=False, language="fr")
 
 
 def test_language_comes_from_the_environment(monkeypatch):

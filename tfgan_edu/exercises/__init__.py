@@ -191,7 +191,12 @@ def list(chapter: int | None = None) -> ExerciseTable:  # noqa: A001 - the API n
 
 
 def check(
-    name: str, fn, *, verbose: bool = True, timeout: float | None = 60.0
+    name: str,
+    fn,
+    *,
+    verbose: bool = True,
+    timeout: float | None = 60.0,
+    language: str | None = None,
 ) -> CheckResult:
     """Checks a student's function (or a question's number) against the reference.
 
@@ -209,6 +214,8 @@ def check(
         verbose: print the message. Defaults to `True`.
         timeout: seconds each call of `fn` may take, `None` for no limit.
             Defaults to 60 (enforced in the main thread on Unix).
+        language: language of the feedback, `"en"` or `"zh_CN"` (Chinese).
+            Defaults to `None`: `$TFGAN_EDU_LANGUAGE`, else English.
 
     Returns:
         A `CheckResult` with `passed` (bool), `message` (str), `score` (the
@@ -225,9 +232,9 @@ def check(
     False
     """
     if name in QUESTIONS:
-        result = check_question(QUESTIONS[name], fn)
+        result = check_question(QUESTIONS[name], fn, language=language)
     else:
-        result = check_exercise(get(name), fn, timeout=timeout)
+        result = check_exercise(get(name), fn, timeout=timeout, language=language)
     if verbose:
         print(result.message)
     return result
@@ -240,6 +247,7 @@ def check_all(
     exercises: builtins.list[str] | None = None,
     verbose: bool = True,
     timeout: float | None = 60.0,
+    language: str | None = None,
 ) -> builtins.list[CheckResult]:
     """Checks every exercise function found in `namespace` and prints a score.
 
@@ -256,6 +264,8 @@ def check_all(
         verbose: print one line per exercise and the score. Defaults to `True`.
         timeout: seconds each call of a student's function may take.
             Defaults to 60.
+        language: language of the feedback (see `check`). Defaults to
+            `None`: `$TFGAN_EDU_LANGUAGE`, else English.
 
     Returns:
         One `CheckResult` per exercise, in order.
@@ -289,7 +299,9 @@ def check_all(
                 "(and keep its name).",
             )
         else:
-            result = check(name, namespace[name], verbose=False, timeout=timeout)
+            result = check(
+                name, namespace[name], verbose=False, timeout=timeout, language=language
+            )
         results.append(result)
         if verbose:
             print(result.message.splitlines()[0])
