@@ -14,6 +14,7 @@ import types
 from pathlib import Path
 
 import tfgan_edu_solutions as sol
+from tfgan_edu._docs import colab
 from tfgan_edu.exercises import _registry
 from tfgan_edu.exercises.notebook import make_notebook, notebook_filename
 from tfgan_edu_solutions.questions import ANSWERS
@@ -97,7 +98,15 @@ def make_solution_notebook(chapter: int):
     nb.cells[0].source = nb.cells[0].source.replace(
         "# Exercises for chapter", "# Solutions (instructors only) for chapter", 1
     )
+    # The Colab badge opens this notebook, not the students' one.
+    colab.add_colab(nb, f"instructor/notebooks/{solution_filename(chapter)}")
     return nb
+
+
+def solution_filename(chapter: int) -> str:
+    """The file name of `chapter`'s solution notebook, e.g.
+    `01_minimax_game_solutions.ipynb`."""
+    return notebook_filename(chapter).replace("_exercises", "_solutions")
 
 
 def write_solution_notebooks(folder: str | Path = FOLDER) -> list[Path]:
@@ -115,7 +124,7 @@ def write_solution_notebooks(folder: str | Path = FOLDER) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for chapter in _registry.CHAPTERS:
-        path = folder / notebook_filename(chapter).replace("_exercises", "_solutions")
+        path = folder / solution_filename(chapter)
         nbformat.write(make_solution_notebook(chapter), path)
         written.append(path)
     return written
