@@ -1,5 +1,6 @@
 """`tge.exercises.check`: references pass, solutions pass, wrong answers fail usefully."""
 
+import re
 import time
 
 import keras
@@ -293,6 +294,10 @@ def test_table_lists_every_exercise_with_chapter_and_summary():
         )
     markdown = table._repr_markdown_()
     assert markdown.count("\n") == len(NAMES) + 1
+    # Every row has its 3 cells: a `|` in a summary (KL(p || q)) is escaped.
+    for row in markdown.splitlines():
+        cells = re.split(r"(?<!\\)\|", row)
+        assert len(cells) == 5, row  # "", 3 cells, ""
     assert [e.name for e in ex.list(chapter=6)] == [
         "interpolate",
         "gradient_penalty",

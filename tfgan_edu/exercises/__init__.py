@@ -165,7 +165,10 @@ class ExerciseTable(tuple):
 
     def _repr_markdown_(self) -> str:
         lines = ["| chapter | exercise | what the student writes |", "|---|---|---|"]
-        lines += [f"| {c} | `{n}` | {s} |" for c, n, s in self.rows()]
+        for chapter, name, summary in self.rows():
+            # A bare `|` (as in KL(p || q)) would end the table cell.
+            summary = summary.replace("|", r"\|")
+            lines.append(f"| {chapter} | `{name}` | {summary} |")
         return "\n".join(lines)
 
 
