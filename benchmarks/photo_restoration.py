@@ -15,7 +15,7 @@ high-frequency power ratio (1.0 = as sharp as the truth). See
     python benchmarks/photo_restoration.py [--smoke] [--out PATH]
         [--seeds 0 1 2] [--tasks super_resolution denoise inpaint]
         [--l1-weight 1000] [--learning-rate RATE] [--d-learning-rate RATE]
-        [--[no-]warm-start]
+        [--[no-]warm-start] [--steps 800]
 
 With `--seeds`, runs everything once per seed (`TrainConfig.seed`: the
 networks' initial weights, the training crops and their degradations; the
@@ -126,11 +126,15 @@ def main(argv=None) -> dict:
         default=None,
         help="pix2pix's generator starts from the trained L1-only U-Net",
     )
+    parser.add_argument(
+        "--steps", type=int, default=None, help="steps per network (default 800)"
+    )
     args = parser.parse_args(argv)
     if len(set(args.seeds)) < len(args.seeds):
         parser.error(f"Expected distinct seeds. Received: --seeds {args.seeds}")
     config = restoration.SMOKE if args.smoke else restoration.DEFAULT
     overrides = {
+        "steps": args.steps,
         "l1_weight": args.l1_weight,
         "learning_rate": args.learning_rate,
         "d_learning_rate": args.d_learning_rate,
