@@ -9,15 +9,21 @@ from tfgan_edu.callbacks import SampleGrid
 
 
 class _StandIn(keras.Model):
-    """The smallest GAN-like model: a generator, a latent size, a no-op step."""
+    """The smallest GAN-like model: a generator, `generate`, a no-op step."""
 
     def __init__(self, generator, latent_dim):
         super().__init__()
         self.generator = generator
         self.latent_dim = latent_dim
+        self.calls = []
 
     def call(self, z):
         return self.generator(z)
+
+    def generate(self, n, seed=None):
+        self.calls.append((n, seed))
+        z = np.random.default_rng(seed).standard_normal((n, self.latent_dim))
+        return keras.ops.convert_to_numpy(self.generator(z.astype("float32")))
 
     def train_step(self, data):
         return {"d_loss": 0.0, "g_loss": 0.0}
@@ -47,11 +53,12 @@ def _pixels(path):
 
 def test_writes_one_grid_per_epoch(tmp_path):
     callback = SampleGrid(tmp_path / "grids", n=9)
-    _fit(_image_model(), callback, epochs=2)
+    model = _image_model()
+    _fit(model, callback, epochs=2)
     names = [p.name for p in callback.paths]
     assert names == ["samples_epoch_001.png", "samples_epoch_002.png"]
     assert all(p.exists() and p.parent == tmp_path / "grids" for p in callback.paths)
-    assert callback._z.shape == (9, 4)
+    assert model.calls == [(9, 0), (9, 0)]  # the model's own sampling, seed 0
 
 
 def test_every_skips_epochs_but_keeps_the_last(tmp_path):
@@ -76,13 +83,20 @@ def test_same_seed_gives_identical_pictures(tmp_path):
     assert not np.array_equal(_pixels(paths["a"][0]), _pixels(paths["c"][0]))
 
 
-def test_noise_is_drawn_from_default_rng_with_seed(tmp_path):
+def test_samples_come_from_generate_with_the_seed(tmp_path):
     model = _image_model()
     callback = SampleGrid(tmp_path, n=5, seed=3)
     callback.set_model(model)
     callback.on_train_begin()
-    expected = np.random.default_rng(3).standard_normal((5, 4)).astype(np.float32)
-    np.testing.assert_array_equal(callback._z, expected)
+    callback.save(0)
+    assert model.calls == [(5, 3)]
+
+
+def test_seed_none_keeps_one_noise_for_the_run(tmp_path):
+    model = _image_model()
+    _fit(model, SampleGrid(tmp_path, n=4, seed=None), epochs=2)
+    (first, seed), (second, again) = model.calls
+    assert first == second == 4 and seed == again and isinstance(seed, int)
 
 
 def test_points_are_drawn_as_a_scatter_with_real_data(tmp_path):

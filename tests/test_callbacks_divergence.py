@@ -153,3 +153,50 @@ def test_sample_grid_writes_tensorboard_images(tmp_path):
     assert _summary_steps(tmp_path / "logs") == [(1, 4), (2, 4)]
     with pytest.raises(ValueError, match="directory=None, log_dir=None"):
         SampleGrid(None)
+
+
+class _Poison(keras.callbacks.Callback):
+    """Records every optimizer's state after each batch; NaN `d_loss` at `at`."""
+
+    def __init__(self, at):
+        super().__init__()
+        self.at = at
+        self.states = []
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.states.append(
+            {
+                name: [ops.convert_to_numpy(v).copy() for v in opt.variables]
+                for name, opt in self.model.optimizers.items()
+            }
+        )
+        if batch == self.at:
+            logs["d_loss"] = float("nan")
+
+
+def test_every_optimizer_of_a_vaegan_is_restored():
+    """The encoder's optimizer (`e_optimizer`) is restored with the others."""
+    vaegan = tge.VAEGAN(
+        encoder=tge.networks.mlp_encoder((2,), 2, hidden_units=(8,)),
+        decoder=tge.networks.mlp_decoder(2, (2,), hidden_units=(8,)),
+        discriminator=tge.networks.mlp_discriminator((2,), hidden_units=(8,)),
+        latent_dim=2,
+        seed=0,
+    )
+    vaegan.compile(
+        e_optimizer=keras.optimizers.Adam(1e-2),
+        g_optimizer=keras.optimizers.Adam(1e-2),
+        d_optimizer=keras.optimizers.Adam(1e-2),
+        jit_compile=False,
+    )
+    poison, guard = _Poison(at=2), DivergenceGuard(check_every=1, verbose=0)
+    vaegan.fit(RING, batch_size=64, epochs=1, callbacks=[poison, guard], verbose=0)
+    assert guard.stopped["reason"] == "non_finite_loss"
+    assert guard.stopped["restored_step"] == 2  # the state after batch 1
+    good, undone = poison.states[1], poison.states[2]
+    assert sorted(vaegan.optimizers) == ["d", "e", "g"]
+    # The undone step moved the encoder's moments; the guard put them back.
+    assert any(not np.array_equal(a, b) for a, b in zip(good["e"], undone["e"]))
+    for name, optimizer in vaegan.optimizers.items():
+        for variable, saved in zip(optimizer.variables, good[name], strict=True):
+            np.testing.assert_array_equal(ops.convert_to_numpy(variable), saved)

@@ -26,32 +26,35 @@ from tfgan_edu.metrics.moments import check_statistics
 
 
 class SampleGrid(keras.callbacks.Callback):
-    """Saves samples of the generator on fixed noise every few epochs.
+    """Saves samples of the model on fixed noise every few epochs.
 
-    At the start of training the callback draws `n` latent vectors once,
-    `np.random.default_rng(seed).standard_normal((n, model.latent_dim))`;
-    after every `every`-th epoch (and after the last epoch, when `fit` says
-    how many there are) it runs `model.sampling_generator` (the averaged
-    generator when the GAN keeps one, `ema_decay`) or `model.generator` on them
+    After every `every`-th epoch (and after the last epoch, when `fit` says
+    how many there are) the callback draws `model.generate(n, seed=seed)`
     and writes `directory/samples_epoch_{epoch:03d}.png` (epochs counted
     from 1): an image grid for images `(n, H, W[, C])` in `[-1, 1]`, or a
     scatter plot (with the `real` points, if given) for 2-D points `(n, 2)`.
-    The same noise every time makes the pictures a film of training.
+    For the models of this package that is the generator (the averaged one
+    when a GAN keeps it, `ema_decay`) on the noise
+    `np.random.default_rng(seed).standard_normal((n, latent_dim))`, with the
+    classes `0, 1, ..., K - 1, 0, ...` for a conditional model (one class
+    per column). The same noise every time makes the pictures a film of
+    training.
 
     With `log_dir`, every picture also goes to TensorBoard as an image
     summary `samples` (step: the epoch, counted from 1) in
     `log_dir/samples`, next to the `train` run that
     `keras.callbacks.TensorBoard(log_dir)` writes.
 
-    The model is duck-typed: anything with a `generator` (a callable
-    `keras.Model`) and a `latent_dim` attribute works, e.g. `tfgan_edu.GAN`.
+    The model is duck-typed: anything with a `generate(n, seed=...)` method
+    returning a NumPy array works, e.g. `tfgan_edu.GAN` or `tfgan_edu.VAE`.
 
     Args:
         directory: folder of the pictures, created if missing; `None` to
             write none (then `log_dir` is required).
         every: save after every `every`-th epoch. Defaults to 1.
         n: number of samples. Defaults to 64.
-        seed: seed of the fixed noise. Defaults to 0.
+        seed: seed of the fixed noise. Defaults to 0. `None` draws one
+            seed at the start of training, kept for the whole run.
         real: real 2-D points `(m, 2)` drawn beside 2-D samples. Defaults to
             `None`.
         log_dir: TensorBoard log folder. Defaults to `None` (no summaries).
@@ -92,27 +95,18 @@ class SampleGrid(keras.callbacks.Callback):
         self.seed = seed
         self.real = None if real is None else np.asarray(real, dtype=np.float32)
         self.paths: list[Path] = []
-        self._z: np.ndarray | None = None
-
-    def _generator_inputs(self):
-        """The fixed noise, with class labels `0, 1, ..., K-1, 0, ...` for a
-        conditional model (one with `num_classes`), one class per column."""
-        num_classes = getattr(self.model, "num_classes", None)
-        if num_classes is None:
-            return self._z
-        labels = (np.arange(self.n) % int(num_classes)).astype("int32")
-        return [self._z, labels]
+        self._noise_seed: int | None = None  # the seed of this run's noise
 
     def on_train_begin(self, logs: dict | None = None) -> None:
-        latent_dim = getattr(self.model, "latent_dim", None)
-        if not hasattr(self.model, "generator") or latent_dim is None:
+        if not callable(getattr(self.model, "generate", None)):
             raise ValueError(
-                "`SampleGrid` needs a model with `generator` and `latent_dim` "
-                f"attributes, such as `tfgan_edu.GAN`. Received: model of type "
+                "`SampleGrid` needs a model with a `generate(n, seed)` method, "
+                "such as `tfgan_edu.GAN`. Received: model of type "
                 f"{type(self.model).__name__}"
             )
-        rng = np.random.default_rng(self.seed)
-        self._z = rng.standard_normal((self.n, int(latent_dim))).astype(np.float32)
+        self._noise_seed = self.seed
+        if self.seed is None:
+            self._noise_seed = int(np.random.default_rng().integers(2**31))
         if self.log_dir is not None and self._writer is None:
             self._writer = tf.summary.create_file_writer(str(self.log_dir / "samples"))
 
@@ -136,13 +130,9 @@ class SampleGrid(keras.callbacks.Callback):
             The `pathlib.Path` written (also appended to `paths`), or `None`
             without a `directory`.
         """
-        if self._z is None:
+        if self._noise_seed is None:
             self.on_train_begin()
-        samples = keras.ops.convert_to_numpy(
-            getattr(self.model, "sampling_generator", self.model.generator)(
-                self._generator_inputs(), training=False
-            )
-        )
+        samples = np.asarray(self.model.generate(self.n, seed=self._noise_seed))
         title = f"epoch {epoch + 1}"
         if samples.ndim in (3, 4):
             fig = viz.plot_images(samples, title=title)
@@ -185,8 +175,10 @@ class DivergenceGuard(keras.callbacks.Callback):
     that the generator has not collapsed: the mean `diversity` (see
     `GAN.compile(diagnostics=True)`) of the batches since the previous
     check must stay at or above `min_diversity`. A check that passes keeps a
-    copy of the model's weights and of its optimizers' state (`d_optimizer`,
-    `g_optimizer`, `optimizer`).
+    copy of the model's weights and of its optimizers' state: every optimizer
+    of `model.optimizers` (the players' optimizers of this package's models,
+    such as a VAEGAN's `e_optimizer`, `g_optimizer` and `d_optimizer`), or
+    Keras' `model.optimizer` for other models.
 
     When a test fails, the guard sets `model.stop_training`, restores the
     copy of the last good check (so the model holds finite, usable weights,
@@ -338,9 +330,7 @@ class DivergenceGuard(keras.callbacks.Callback):
         return ((batch + 1) * mean - (start + 1) * start_mean) / (batch - start)
 
     def _optimizers(self):
-        names = ("d_optimizer", "g_optimizer", "optimizer")
-        found = [getattr(self.model, name, None) for name in names]
-        return [opt for opt in found if isinstance(opt, keras.optimizers.Optimizer)]
+        return list(model_optimizers(self.model).values())
 
     def _take_snapshot(self) -> None:
         optimizer_state = [
@@ -382,14 +372,39 @@ def _non_finite_count(arrays) -> int:
     return int(sum(np.size(a) - np.count_nonzero(np.isfinite(a)) for a in arrays))
 
 
+def model_optimizers(model) -> dict[str, keras.optimizers.Optimizer]:
+    """A model's optimizers by player: `model.optimizers`, else Keras' own.
+
+    The models of this package map each player's name to its optimizer
+    (`{"d": ..., "g": ...}`; empty before `compile`). Any other Keras model
+    has at most `model.optimizer`, returned as `{"": optimizer}`.
+
+    Example:
+
+    >>> import keras
+    >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> model.compile("sgd", "mse")
+    >>> list(model_optimizers(model))
+    ['']
+    """
+    found = getattr(model, "optimizers", None)
+    if isinstance(found, dict):
+        return dict(found)
+    optimizer = getattr(model, "optimizer", None)
+    if isinstance(optimizer, keras.optimizers.Optimizer):
+        return {"": optimizer}
+    return {}
+
+
 class LearningRateScheduler(keras.callbacks.Callback):
     """Sets the learning rate of every optimizer of a GAN at each epoch start.
 
     Keras' own `keras.callbacks.LearningRateScheduler` changes
     `model.optimizer`, which a GAN does not have: it has one optimizer per
-    player (`d_optimizer` and `g_optimizer`, and any other `*_optimizer` of
-    a model in this package). This callback applies `schedule` to each of
-    them and logs the rates as `d_learning_rate` and `g_learning_rate`.
+    player, `model.optimizers` (`{"d": d_optimizer, "g": g_optimizer}`, and
+    `"e"` for a VAEGAN's encoder). This callback applies `schedule` to each
+    of them and logs the rates as `<player>_learning_rate`
+    (`d_learning_rate`, `g_learning_rate`).
 
     Args:
         schedule: `fn(epoch, learning_rate) -> new learning_rate`, called
@@ -413,13 +428,8 @@ class LearningRateScheduler(keras.callbacks.Callback):
         self.verbose = verbose
 
     def _optimizers(self) -> dict[str, keras.optimizers.Optimizer]:
-        found = {
-            name[: -len("_optimizer")]: value
-            for name, value in vars(self.model).items()
-            if name.endswith("_optimizer")
-            and isinstance(value, keras.optimizers.Optimizer)
-        }
-        if not found:
+        found = getattr(self.model, "optimizers", None)
+        if not isinstance(found, dict) or not found:
             raise ValueError(
                 "LearningRateScheduler sets the optimizers of a compiled GAN "
                 "(d_optimizer, g_optimizer, ...). Received: a model without them, "
@@ -435,11 +445,13 @@ class LearningRateScheduler(keras.callbacks.Callback):
             if not math.isfinite(new) or new < 0:
                 raise ValueError(
                     "Expected the schedule to return a finite learning rate >= 0. "
-                    f"Received: {new!r} for {prefix}_optimizer at epoch {epoch}"
+                    f"Received: {new!r} for the {prefix!r} optimizer at epoch {epoch}"
                 )
             optimizer.learning_rate = new
             if self.verbose and new != old:
-                print(f"\nEpoch {epoch + 1}: {prefix}_optimizer learning rate {new:g}.")
+                print(
+                    f"\nEpoch {epoch + 1}: {prefix!r} optimizer learning rate {new:g}."
+                )
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         if logs is None:

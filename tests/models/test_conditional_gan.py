@@ -206,8 +206,11 @@ def test_sample_grid_shows_one_class_per_column(tmp_path):
     grid = tge.callbacks.SampleGrid(tmp_path, n=2 * K, seed=0)
     gan.fit(dataset(), epochs=1, verbose=0, callbacks=[grid])
     assert [p.name for p in grid.paths] == ["samples_epoch_001.png"]
-    _, labels = grid._generator_inputs()
-    np.testing.assert_array_equal(labels, np.arange(2 * K) % K)
+    # The grid shows `generate`'s samples: labels 0, 1, ..., K - 1, 0, ...
+    np.testing.assert_array_equal(
+        gan.generate(2 * K, seed=0),
+        gan.generate(2 * K, labels=np.arange(2 * K) % K, seed=0),
+    )
 
 
 class TestSaving:
@@ -337,10 +340,13 @@ class TestACGAN:
         d_adv = np.mean(softplus(-real_logit)) + np.mean(softplus(fake_logit))
         d_aux = cross_entropy(real_cls, y) + cross_entropy(fake_cls, y)
         g_aux = cross_entropy(fake_cls, y)
-        d_loss = gan._discriminator_loss(
+        d_terms = gan._discriminator_loss(
             (real_logit, real_cls), (fake_logit, fake_cls), y
         )
-        g_loss = gan._generator_loss((fake_logit, fake_cls), y)
+        g_terms = gan._generator_loss((fake_logit, fake_cls), y)
+        d_loss, g_loss = d_terms["d_loss"], g_terms["g_loss"]
+        assert float(d_terms["d_aux_loss"]) == pytest.approx(d_aux, rel=1e-5)
+        assert float(g_terms["g_aux_loss"]) == pytest.approx(g_aux, rel=1e-5)
         assert float(d_loss) == pytest.approx(d_adv + 0.5 * d_aux, rel=1e-5)
         assert float(g_loss) == pytest.approx(
             np.mean(softplus(-fake_logit)) + 0.5 * g_aux, rel=1e-5

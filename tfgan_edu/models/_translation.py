@@ -1,10 +1,14 @@
-"""What `Pix2Pix` and `CycleGAN` share: two optimizers, a loss family, saving.
+"""What `Pix2Pix` and `CycleGAN` share: two players, a loss family, image pairs.
 
 Both models train generators against discriminators on image batches, with
 one optimizer for all generator weights and one for all discriminator
-weights. This base class holds `compile` (with its checks), the compile
-config that lets a reloaded model resume, and the checks of image
-batches in `fit`.
+weights. `ImageTranslation` holds their `compile` and the checks of image
+batches in `fit` and `evaluate`; the helpers below check networks and data.
+
+Example:
+
+>>> float(l1_distance([0.0, 2.0], [1.0, 1.0]))
+1.0
 """
 
 from __future__ import annotations
@@ -14,24 +18,22 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from tfgan_edu import losses as losses_module
-from tfgan_edu.models.gan import (
-    _shape_str,
-    check_compile_kwargs,
-    compile_keras_model,
-)
+from tfgan_edu.models import _common
+from tfgan_edu.models._base import AdversarialModel
 
 
-class _ImageTranslation(keras.Model):
-    """Base of the image-to-image models: compile and its config.
+class ImageTranslation(AdversarialModel):
+    """Base of the image-to-image models: two players and pairs of image batches.
 
-    Subclasses set `_default_loss` and implement `_generator_variables`,
-    `_discriminator_variables`, `train_step`, `test_step` and `get_config`.
+    One optimizer for all generator weights (`g_optimizer`) and one for all
+    discriminator weights (`d_optimizer`). Subclasses set `PLAYERS` (which
+    networks each one trains), `DEFAULT_LOSS`, `NAMES` (what the two halves
+    of a batch are) and `image_shapes` (their `(H, W, C)`), and implement
+    `train_step` and `test_step`.
     """
 
-    _default_loss = "non_saturating"
-
-    # ------------------------------------------------------------- compile
+    DRAWS_NOISE = False
+    NAMES = ("first", "second")
 
     def compile(self, d_optimizer, g_optimizer, loss=None, **kwargs):
         """Configures training: the two optimizers and the adversarial loss.
@@ -48,94 +50,38 @@ class _ImageTranslation(keras.Model):
             **kwargs: `jit_compile` (default `"auto"`), `run_eagerly`,
                 `steps_per_execution`, as in `keras.Model.compile`.
         """
-        check_compile_kwargs(
-            self,
+        self._check_compile_kwargs(
             kwargs,
             takes="d_optimizer, g_optimizer, loss",
             own="metrics are computed by the model itself",
         )
-        family = losses_module.get(self._default_loss if loss is None else loss)
-        d_optimizer = keras.optimizers.get(d_optimizer)
-        g_optimizer = keras.optimizers.get(g_optimizer)
-        if d_optimizer is None or g_optimizer is None:
-            raise ValueError(
-                "Both players need an optimizer. Received: "
-                f"d_optimizer={d_optimizer!r}, g_optimizer={g_optimizer!r}"
-            )
-        if d_optimizer is g_optimizer:
-            raise ValueError(
-                "Expected two different optimizer objects: the generators and the "
-                "discriminators each keep their own step count and moment "
-                "estimates. Received the same object for d_optimizer and "
-                "g_optimizer."
-            )
-        self._check_strategy()
-        compile_keras_model(self, kwargs)
-        self.d_optimizer = d_optimizer
-        self.g_optimizer = g_optimizer
+        family = self._get_loss(loss)
+        self._compile_players(
+            {"d_optimizer": d_optimizer, "g_optimizer": g_optimizer}, kwargs
+        )
         self.loss_family = family
-        # Optimizer state now, so a reloaded model can restore it.
-        with self.distribute_strategy.scope():
-            if not self.d_optimizer.built:
-                self.d_optimizer.build(self._discriminator_variables())
-            if not self.g_optimizer.built:
-                self.g_optimizer.build(self._generator_variables())
 
-    def _check_strategy(self):
-        """Raises when the model cannot train under the current strategy."""
+    def evaluate(self, x=None, y=None, **kwargs):
+        """The losses on held-out batches (no update); arguments as `fit`."""
+        self._check_compiled()
+        x, y = self._check_fit_data(x, y)
+        return super().evaluate(x, y, **kwargs)
 
-    def _check_compiled(self):
-        if not getattr(self, "d_optimizer", None):
-            raise RuntimeError(
-                f"Call `{type(self).__name__}.compile(d_optimizer=..., "
-                "g_optimizer=...)` before `fit` or `evaluate`."
-            )
+    def _check_fit_data(self, x, y):
+        """Checks pairs of image batches: shapes, dtypes, and (arrays) the range.
 
-    def _discriminator_variables(self):
-        raise NotImplementedError
+        `x` is a `tf.data.Dataset` of pairs of image batches, or an array
+        of first images with as many second images as `y`.
+        """
+        check_image_pairs(x, y, *self.image_shapes, type(self).__name__, self.NAMES)
+        return x, y
 
-    def _generator_variables(self):
-        raise NotImplementedError
-
-    def _score(self, logits):
-        """Mean D output, as a probability for the sigmoid loss families."""
-        logits = ops.cast(logits, "float32")
-        return ops.mean(
-            ops.sigmoid(logits) if self.loss_family.probabilistic else logits
-        )
-
-    # -------------------------------------------------------- serialization
-
-    def get_compile_config(self):
-        if not getattr(self, "d_optimizer", None):
-            return {}
-        return {
-            "d_optimizer": keras.optimizers.serialize(self.d_optimizer),
-            "g_optimizer": keras.optimizers.serialize(self.g_optimizer),
-            "loss": losses_module.serialize(self.loss_family),
-            **self._compile_kwargs,
-        }
-
-    def compile_from_config(self, config):
-        config = dict(config)
-        loss = losses_module.deserialize(config.pop("loss"))
-        self.compile(
-            d_optimizer=keras.optimizers.deserialize(config.pop("d_optimizer")),
-            g_optimizer=keras.optimizers.deserialize(config.pop("g_optimizer")),
-            loss=loss,
-            **config,
-        )
+    def _unpack(self, data):
+        """The two float32 image batches of a `train_step`/`test_step` batch."""
+        return unpack_pair(data, *self.image_shapes, self.NAMES)
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def check_network(label, net):
-    """Raises a `TypeError` unless `net` is a Keras layer or model."""
-    if not isinstance(net, keras.layers.Layer):
-        raise TypeError(
-            f"Expected `{label}` to be a keras.Model (or Layer). Received: {label}={net!r}"
-        )
 
 
 def image_shape_of(label, net, index=0):
@@ -147,7 +93,7 @@ def image_shape_of(label, net, index=0):
     if len(shape) != 3 or any(d is None for d in shape):
         raise ValueError(
             f"Expected `{label}` to take images of a fixed shape (height, width, "
-            f"channels). Received: input of shape {_shape_str(inputs[index].shape)}"
+            f"channels). Received: input of shape {_common.shape_str(inputs[index].shape)}"
         )
     return tuple(int(d) for d in shape)
 
@@ -224,9 +170,9 @@ def check_image_spec(shape, dtype, expected, what):
         known and tuple(int(d) for d in shape) != tuple(expected)
     ):
         raise ValueError(
-            f"Expected {what} images of shape {_shape_str((None, *expected))}, "
+            f"Expected {what} images of shape {_common.shape_str((None, *expected))}, "
             "the shape the networks were built for. Received: images of shape "
-            f"{_shape_str((None, *shape))}"
+            f"{_common.shape_str((None, *shape))}"
         )
 
 

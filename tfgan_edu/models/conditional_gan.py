@@ -15,16 +15,8 @@ from keras import ops
 
 from tfgan_edu._checks import check_int, check_non_negative
 from tfgan_edu.losses import auxiliary_classifier_loss
-from tfgan_edu.models.gan import (
-    GAN,
-    _batch_weight,
-    _check_fit_data,
-    _check_sample_spec,
-    _real_samples,
-    _shape_str,
-    check_sample_count,
-    drop_missing,
-)
+from tfgan_edu.models import _common
+from tfgan_edu.models.gan import GAN
 
 
 @keras.saving.register_keras_serializable(package="tfgan_edu")
@@ -79,6 +71,8 @@ class ConditionalGAN(GAN):
     (5, 2)
     """
 
+    CONFIG = (*GAN.CONFIG, "num_classes")
+
     def __init__(
         self, generator, discriminator, latent_dim, num_classes, seed=None, **kwargs
     ):
@@ -89,25 +83,21 @@ class ConditionalGAN(GAN):
 
     # ------------------------------------------------------------------ api
 
-    def fit(self, x=None, y=None, **kwargs):
-        """Trains the GAN on labelled data; arguments as `keras.Model.fit`.
+    def _check_fit_data(self, x, y):
+        """Checks labelled data: `(samples, labels)` batches, or NumPy `x` and `y`.
 
-        `x` is a `tf.data.Dataset` of `(samples, labels)` batches (such as
-        `tge.data.load(name, batch_size, with_labels=True)`), or NumPy
-        samples with their labels as `y`. The samples are checked as in
-        `GAN.fit`, the labels for an integer dtype, shape `(batch,)` or
-        `(batch, 1)`, and (NumPy) values in `[0, num_classes)`.
+        The samples are checked as in `GAN.fit`, the labels for an integer
+        dtype, shape `(batch,)` or `(batch, 1)`, and (NumPy) values in
+        `[0, num_classes)`.
         """
-        self._check_compiled()
         if isinstance(x, tf.data.Dataset):
             samples, labels = _split_labelled(x.element_spec, type(self).__name__)
-            _check_sample_spec(tuple(samples.shape[1:]), samples.dtype, self.data_shape)
+            _common.check_sample_spec(
+                tuple(samples.shape[1:]), samples.dtype, self.data_shape
+            )
             _check_label_spec(labels.shape, labels.dtype)
-            # The dataset shuffles itself; Keras would warn that `shuffle`
-            # is ignored.
-            kwargs.setdefault("shuffle", False)
         elif x is None or isinstance(x, np.ndarray):
-            _check_fit_data(x, self.data_shape)
+            _common.check_samples_data(x, self.data_shape)
             if y is None:
                 raise ValueError(
                     f"{type(self).__name__} trains on samples with their class "
@@ -115,8 +105,7 @@ class ConditionalGAN(GAN):
                     "sample). Received: y=None"
                 )
             y = self._check_numpy_labels(y, len(x), "y")
-        # GAN.fit rejects labels; the checks above replace its own.
-        return super(GAN, self).fit(x, y, **kwargs)
+        return x, y
 
     def generate(self, n, labels=None, seed=None, batch_size=256):
         """Draws `n` samples of requested classes from the generator.
@@ -136,7 +125,7 @@ class ConditionalGAN(GAN):
         Returns:
             A float32 NumPy array of shape `(n, *data_shape)`.
         """
-        check_sample_count(n, batch_size)
+        _common.check_sample_count(n, batch_size)
         if labels is None:
             labels = np.arange(n) % self.num_classes
         elif isinstance(labels, (int, np.integer)) and not isinstance(labels, bool):
@@ -156,7 +145,7 @@ class ConditionalGAN(GAN):
             (None,),
         ):
             raise ValueError(
-                f"The generator takes noise of shape {_shape_str(z_input[0].shape)}, "
+                f"The generator takes noise of shape {_common.shape_str(z_input[0].shape)}, "
                 f"but latent_dim={self.latent_dim} means noise of shape "
                 f"(None, {self.latent_dim}). Received: latent_dim={self.latent_dim}"
             )
@@ -180,7 +169,7 @@ class ConditionalGAN(GAN):
         except Exception as exc:
             raise ValueError(
                 "The discriminator could not score the generator's samples of "
-                f"shape {_shape_str((None, *data_shape))} with labels "
+                f"shape {_common.shape_str((None, *data_shape))} with labels "
                 f"[0, {self.num_classes - 1}]. Error: {exc}"
             ) from exc
         self._check_discriminator_outputs(outputs)
@@ -195,7 +184,7 @@ class ConditionalGAN(GAN):
     def _unpack(self, data):
         """Returns `(real_samples, labels)`; labels as int32 of shape `(batch,)`."""
         samples, labels = _split_labelled(data, type(self).__name__)
-        real = _real_samples(samples, self.data_shape)
+        real = _common.real_samples(samples, self.data_shape)
         _check_label_spec(labels.shape, labels.dtype)
         labels = ops.reshape(ops.cast(labels, "int32"), (-1,))
         # Checked at run time, before the labels are used (XLA drops the
@@ -241,11 +230,6 @@ class ConditionalGAN(GAN):
                 f"Received: {arg} in [{array.min()}, {array.max()}]"
             )
         return array.astype("int32")
-
-    # -------------------------------------------------------- serialization
-
-    def get_config(self):
-        return {**super().get_config(), "num_classes": self.num_classes}
 
 
 @keras.saving.register_keras_serializable(package="tfgan_edu")
@@ -301,6 +285,8 @@ class ACGAN(ConditionalGAN):
      'real_class_accuracy', 'real_score']
     """
 
+    CONFIG = (*ConditionalGAN.CONFIG, "aux_weight")
+
     def __init__(
         self,
         generator,
@@ -315,11 +301,7 @@ class ACGAN(ConditionalGAN):
         super().__init__(
             generator, discriminator, latent_dim, num_classes, seed=seed, **kwargs
         )
-        self.d_aux_loss_tracker = keras.metrics.Mean(name="d_aux_loss")
-        self.g_aux_loss_tracker = keras.metrics.Mean(name="g_aux_loss")
-        self.real_class_accuracy_tracker = keras.metrics.Mean(
-            name="real_class_accuracy"
-        )
+        self._add_trackers("d_aux_loss", "g_aux_loss", "real_class_accuracy")
 
     def _penalty_critic(self):
         # Gradient penalties constrain the adversarial head only.
@@ -329,13 +311,12 @@ class ACGAN(ConditionalGAN):
         # The discriminator sees images alone; the labels feed its class head.
         return super()._d_penalties(real, fake, None)
 
-    @property
-    def metrics(self):
+    def _metric_names(self):
         return [
-            *super().metrics,
-            self.d_aux_loss_tracker,
-            self.g_aux_loss_tracker,
-            self.real_class_accuracy_tracker,
+            *super()._metric_names(),
+            "d_aux_loss",
+            "g_aux_loss",
+            "real_class_accuracy",
         ]
 
     # ---------------------------------------------------------- the hooks
@@ -363,39 +344,33 @@ class ACGAN(ConditionalGAN):
         return self.discriminator(self._training_view(x, training), training=training)
 
     def _discriminator_loss(self, real_out, fake_out, labels):
+        """`d_loss` (adversarial + weighted classification) and `d_aux_loss`."""
         adversarial = super()._discriminator_loss(real_out[0], fake_out[0], labels)
         real_aux = auxiliary_classifier_loss(real_out[1], labels)
         fake_aux = auxiliary_classifier_loss(fake_out[1], labels)
-        return adversarial + self.aux_weight * (real_aux + fake_aux)
+        d_aux = real_aux + fake_aux
+        return {
+            "d_loss": adversarial["d_loss"] + self.aux_weight * d_aux,
+            "d_aux_loss": d_aux,
+        }
 
     def _generator_loss(self, fake_out, labels):
+        """`g_loss` (adversarial + weighted classification) and `g_aux_loss`."""
         adversarial = super()._generator_loss(fake_out[0], labels)
         aux = auxiliary_classifier_loss(fake_out[1], labels)
-        # Tracked here: `_update_metrics` sees the fakes of the D step, not
-        # those the generator was updated on.
-        self.g_aux_loss_tracker.update_state(aux, sample_weight=_batch_weight(labels))
-        return adversarial + self.aux_weight * aux
+        return {
+            "g_loss": adversarial["g_loss"] + self.aux_weight * aux,
+            "g_aux_loss": aux,
+        }
 
-    def _update_metrics(
-        self, batch_size, d_loss, g_loss, real_logits, fake_logits, labels=None
-    ):
-        w = ops.cast(batch_size, "float32")
-        real_logits, real_class_logits = real_logits
-        fake_logits, fake_class_logits = fake_logits
-        real_aux = auxiliary_classifier_loss(real_class_logits, labels)
-        d_aux = real_aux + auxiliary_classifier_loss(fake_class_logits, labels)
-        self.d_aux_loss_tracker.update_state(d_aux, sample_weight=w)
-        predicted = ops.cast(ops.argmax(real_class_logits, axis=-1), "int32")
+    def _score_terms(self, real_out, fake_out, labels):
+        """The scores of the adversarial logits, and the classifier's accuracy."""
+        predicted = ops.cast(ops.argmax(real_out[1], axis=-1), "int32")
         accuracy = ops.mean(ops.cast(ops.equal(predicted, labels), "float32"))
-        self.real_class_accuracy_tracker.update_state(accuracy, sample_weight=w)
-        super()._update_metrics(
-            batch_size, d_loss, g_loss, real_logits, fake_logits, labels
-        )
-
-    # -------------------------------------------------------- serialization
-
-    def get_config(self):
-        return {**super().get_config(), "aux_weight": self.aux_weight}
+        return {
+            **super()._score_terms(real_out[0], fake_out[0], labels),
+            "real_class_accuracy": accuracy,
+        }
 
 
 # ---------------------------------------------------------------- helpers
@@ -425,7 +400,7 @@ def _check_logits(logits, what):
 
 def _split_labelled(batch, model_name):
     """`(samples, labels)` of a batch or an element spec; else a ValueError."""
-    batch = drop_missing(batch)
+    batch = _common.drop_missing(batch)
     if isinstance(batch, (tuple, list)) and len(batch) == 2:
         samples, labels = batch
         if not isinstance(samples, (tuple, list, dict)) and not isinstance(
@@ -437,7 +412,7 @@ def _split_labelled(batch, model_name):
     elif isinstance(batch, dict):
         received = f"a dict with keys {sorted(batch)}"
     else:
-        received = f"samples alone, of shape {_shape_str(batch.shape)}"
+        received = f"samples alone, of shape {_common.shape_str(batch.shape)}"
     raise ValueError(
         f"{model_name} trains on (samples, labels) batches: load the data with "
         "its labels, e.g. tge.data.load(..., with_labels=True), or pass NumPy "
@@ -457,5 +432,5 @@ def _check_label_spec(shape, dtype):
     if len(shape) not in (1, 2) or (len(shape) == 2 and shape[1] != 1):
         raise ValueError(
             "Expected labels of shape (batch,) or (batch, 1), one class index "
-            f"per sample. Received: labels of shape {_shape_str(shape)}"
+            f"per sample. Received: labels of shape {_common.shape_str(shape)}"
         )

@@ -3,27 +3,25 @@
 from __future__ import annotations
 
 import keras
-import tensorflow as tf
 from keras import ops
 
 from tfgan_edu._checks import check_int, check_non_negative
+from tfgan_edu.models import _common
+from tfgan_edu.models._base import (
+    Player,
+    load_own_variables_and_seed,
+    save_seed_state,
+)
 from tfgan_edu.models._translation import (
-    _ImageTranslation,
+    ImageTranslation,
     apply,
-    check_image_pairs,
-    check_network,
     image_shape_of,
     l1_distance,
-    unpack_pair,
-)
-from tfgan_edu.models.gan import (
-    _replica_weight,
-    check_sample_count,
-    load_own_variables_and_seed,
 )
 
-_NAMES = ("domain A", "domain B")
 DIRECTIONS = ("a_to_b", "b_to_a")
+# `History`'s entries, then `identity_loss` when the identity term is on.
+_TERMS = ("d_a_loss", "d_b_loss", "g_loss", "adv_ab_loss", "adv_ba_loss", "cycle_loss")
 
 
 @keras.saving.register_keras_serializable(package="tfgan_edu")
@@ -133,7 +131,7 @@ class ImagePool(keras.layers.Layer):
 
     def save_own_variables(self, store):
         super().save_own_variables(store)
-        store["pool_seed_state"] = self.seed_generator.state
+        save_seed_state(self, store, "pool_seed_state")
 
     def load_own_variables(self, store):
         load_own_variables_and_seed(self, store, "pool_seed_state")
@@ -152,7 +150,7 @@ def _last_true(mask):
 
 
 @keras.saving.register_keras_serializable(package="tfgan_edu")
-class CycleGAN(_ImageTranslation):
+class CycleGAN(ImageTranslation):
     """Two generators and two discriminators for unpaired translation.
 
     `G_AB` translates domain A to B and `G_BA` back; `D_A` and `D_B` judge
@@ -224,7 +222,14 @@ class CycleGAN(_ImageTranslation):
     (16, 32, 32, 1)
     """
 
-    _default_loss = "least_squares"
+    PLAYERS = (
+        Player("d", ("d_a", "d_b"), "d_optimizer"),
+        Player("g", ("g_ab", "g_ba"), "g_optimizer"),
+    )
+    NETWORKS = ("g_ab", "g_ba", "d_a", "d_b")
+    CONFIG = ("cycle_weight", "identity_weight", "pool_size", "seed")
+    DEFAULT_LOSS = "least_squares"
+    NAMES = ("domain A", "domain B")
 
     def __init__(
         self,
@@ -238,13 +243,10 @@ class CycleGAN(_ImageTranslation):
         seed=None,
         **kwargs,
     ):
-        super().__init__(**kwargs)
-        for label, net in (("g_ab", g_ab), ("g_ba", g_ba), ("d_a", d_a), ("d_b", d_b)):
-            check_network(label, net)
+        super().__init__(seed=seed, **kwargs)
+        self._set_networks(g_ab=g_ab, g_ba=g_ba, d_a=d_a, d_b=d_b)
         self.cycle_weight = check_non_negative("cycle_weight", cycle_weight)
         self.identity_weight = check_non_negative("identity_weight", identity_weight)
-        self.g_ab, self.g_ba, self.d_a, self.d_b = g_ab, g_ba, d_a, d_b
-        self.seed = seed
         self.shape_a, self.shape_b = self._check_networks()
         pool_seeds = (None, None) if seed is None else (seed, seed + 1)
         self.pool_a = ImagePool(pool_size, seed=pool_seeds[0], name="pool_a")
@@ -253,13 +255,7 @@ class CycleGAN(_ImageTranslation):
         self.pool_b.build((None, *self.shape_b))
         self.pool_size = pool_size
 
-        self.d_a_loss_tracker = keras.metrics.Mean(name="d_a_loss")
-        self.d_b_loss_tracker = keras.metrics.Mean(name="d_b_loss")
-        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
-        self.adv_ab_loss_tracker = keras.metrics.Mean(name="adv_ab_loss")
-        self.adv_ba_loss_tracker = keras.metrics.Mean(name="adv_ba_loss")
-        self.cycle_loss_tracker = keras.metrics.Mean(name="cycle_loss")
-        self.identity_loss_tracker = keras.metrics.Mean(name="identity_loss")
+        self._add_trackers(*_TERMS, "identity_loss")
         self.built = True
 
     # ------------------------------------------------------------------ api
@@ -286,7 +282,7 @@ class CycleGAN(_ImageTranslation):
                 f"Expected `direction` to be 'a_to_b' or 'b_to_a'. "
                 f"Received: direction={direction!r}"
             )
-        check_sample_count(len(images), batch_size)
+        _common.check_sample_count(len(images), batch_size)
         generator = self.g_ab if direction == "a_to_b" else self.g_ba
         batches = [
             ops.convert_to_numpy(
@@ -299,72 +295,48 @@ class CycleGAN(_ImageTranslation):
         return ops.convert_to_numpy(ops.concatenate(batches, axis=0)).astype("float32")
 
     @property
-    def metrics(self):
-        trackers = [
-            self.d_a_loss_tracker,
-            self.d_b_loss_tracker,
-            self.g_loss_tracker,
-            self.adv_ab_loss_tracker,
-            self.adv_ba_loss_tracker,
-            self.cycle_loss_tracker,
-        ]
+    def image_shapes(self):
+        """`(A, B)` image shapes `(H, W, C)`."""
+        return self.shape_a, self.shape_b
+
+    def _metric_names(self):
+        names = list(_TERMS)
         if self.identity_weight:
-            trackers.append(self.identity_loss_tracker)
-        return trackers
-
-    def fit(self, x=None, y=None, **kwargs):
-        """Trains on `(a, b)` batches of unpaired images; arguments as `keras.Model.fit`.
-
-        `x` is a `tf.data.Dataset` of `(a, b)` image batches, such as
-        `tge.data.unpaired(...)`, or an array of domain-A images with as
-        many domain-B images as `y` (pairs are not assumed to correspond).
-        """
-        self._check_compiled()
-        check_image_pairs(x, y, self.shape_a, self.shape_b, "CycleGAN", _NAMES)
-        if isinstance(x, tf.data.Dataset):
-            kwargs.setdefault("shuffle", False)  # the dataset shuffles itself
-        return super().fit(x, y, **kwargs)
-
-    def evaluate(self, x=None, y=None, **kwargs):
-        """The losses on held-out `(a, b)` batches (no update, no pool)."""
-        self._check_compiled()
-        check_image_pairs(x, y, self.shape_a, self.shape_b, "CycleGAN", _NAMES)
-        return super().evaluate(x, y, **kwargs)
+            names.append("identity_loss")
+        return names
 
     # ------------------------------------------------------------ training
 
     def train_step(self, data):
-        a, b = unpack_pair(data, self.shape_a, self.shape_b, _NAMES)
+        a, b = self._unpack(data)
         batch_size = ops.shape(a)[0]
-        weight = _replica_weight(batch_size)  # 1 on a single device
+        weight = _common.replica_weight(batch_size)  # 1 on a single device
 
         # 1.-2. Translate both ways and back; update both generators.
-        with tf.GradientTape() as g_tape:
+        def g_loss_fn():
             fake_b, fake_a, g_terms = self._generator_losses(a, b, training=True)
-            scaled_g_loss = g_terms["g_loss"] * weight
-        g_vars = self._generator_variables()
-        g_grads = g_tape.gradient(scaled_g_loss, g_vars)
-        self.g_optimizer.apply_gradients(zip(g_grads, g_vars))
+            return g_terms["g_loss"], (fake_b, fake_a, g_terms)
+
+        (fake_b, fake_a, g_terms), _ = self._minimize("g", g_loss_fn, weight)
 
         # 3. Update both discriminators on real images and pooled fakes.
         pooled_a = self.pool_a(ops.stop_gradient(fake_a))
         pooled_b = self.pool_b(ops.stop_gradient(fake_b))
-        with tf.GradientTape() as d_tape:
-            d_terms = self._discriminator_losses(
-                a, b, pooled_a, pooled_b, training=True
-            )
-            scaled_d_loss = (d_terms["d_a_loss"] + d_terms["d_b_loss"]) * weight
-        d_vars = self._discriminator_variables()
-        d_grads = d_tape.gradient(scaled_d_loss, d_vars)
-        self.d_optimizer.apply_gradients(zip(d_grads, d_vars))
 
-        return self._update_metrics(batch_size, {**g_terms, **d_terms})
+        def d_loss_fn():
+            d_terms = self._discriminator_losses(a, b, pooled_a, pooled_b, True)
+            return d_terms["d_a_loss"] + d_terms["d_b_loss"], d_terms
+
+        d_terms, _ = self._minimize("d", d_loss_fn, weight)
+        self._record({**g_terms, **d_terms}, batch_size)
+        return self._results()
 
     def test_step(self, data):
-        a, b = unpack_pair(data, self.shape_a, self.shape_b, _NAMES)
+        a, b = self._unpack(data)
         fake_b, fake_a, g_terms = self._generator_losses(a, b, training=False)
         d_terms = self._discriminator_losses(a, b, fake_a, fake_b, training=False)
-        return self._update_metrics(ops.shape(a)[0], {**g_terms, **d_terms})
+        self._record({**g_terms, **d_terms}, ops.shape(a)[0])
+        return self._results()
 
     def _generator_losses(self, a, b, training):
         """Translations `(G_AB(a), G_BA(b))` and the generators' loss terms."""
@@ -397,19 +369,6 @@ class CycleGAN(_ImageTranslation):
                 self.d_b(b, training=training), self.d_b(fake_b, training=training)
             ),
         }
-
-    def _update_metrics(self, batch_size, terms):
-        # Weighted by the batch size: exact global means under tf.distribute.
-        w = ops.cast(batch_size, "float32")
-        for tracker in self.metrics:
-            tracker.update_state(terms[tracker.name], sample_weight=w)
-        return {m.name: m.result() for m in self.metrics}
-
-    def _generator_variables(self):
-        return self.g_ab.trainable_variables + self.g_ba.trainable_variables
-
-    def _discriminator_variables(self):
-        return self.d_a.trainable_variables + self.d_b.trainable_variables
 
     def _check_strategy(self):
         if self.distribute_strategy.num_replicas_in_sync > 1 and self.pool_size:
@@ -462,29 +421,3 @@ class CycleGAN(_ImageTranslation):
                 f"identity_weight={self.identity_weight}"
             )
         return shape_a, shape_b
-
-    # -------------------------------------------------------- serialization
-
-    def get_config(self):
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "dtype": keras.dtype_policies.serialize(self.dtype_policy),
-            **{
-                label: keras.saving.serialize_keras_object(getattr(self, label))
-                for label in ("g_ab", "g_ba", "d_a", "d_b")
-            },
-            "cycle_weight": self.cycle_weight,
-            "identity_weight": self.identity_weight,
-            "pool_size": self.pool_size,
-            "seed": self.seed,
-        }
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        nets = {
-            label: keras.saving.deserialize_keras_object(config.pop(label))
-            for label in ("g_ab", "g_ba", "d_a", "d_b")
-        }
-        return cls(**nets, **config)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
-
 import keras
 import numpy as np
 import tensorflow as tf
@@ -11,11 +9,10 @@ from keras import ops
 
 from tfgan_edu import augment as augment_module
 from tfgan_edu import diagnostics as diagnostics_module
-from tfgan_edu import losses as losses_module
 from tfgan_edu import penalties
 from tfgan_edu._checks import check_int, check_non_negative
-
-_COMPILE_KWARGS = ("jit_compile", "run_eagerly", "steps_per_execution")
+from tfgan_edu.models import _common
+from tfgan_edu.models._base import AdversarialModel, Player
 
 # The extra `History` entries of `compile(diagnostics=True)`, in order.
 DIAGNOSTICS = (
@@ -28,7 +25,7 @@ DIAGNOSTICS = (
 
 
 @keras.saving.register_keras_serializable(package="tfgan_edu")
-class GAN(keras.Model):
+class GAN(AdversarialModel):
     """A generator and a discriminator playing the minimax game under `fit`.
 
     `train_step` follows Algorithm 1 of Goodfellow et al. (2014): for
@@ -80,29 +77,34 @@ class GAN(keras.Model):
     (5, 2)
     """
 
+    PLAYERS = (
+        Player("d", ("discriminator",), "d_optimizer"),
+        Player("g", ("generator",), "g_optimizer"),
+    )
+    NETWORKS = ("generator", "discriminator")
+    CONFIG = ("latent_dim", "seed")
+    COMPILE_CONFIG = (
+        "d_steps",
+        "gradient_penalty_weight",
+        "r1_weight",
+        "clip_value",
+        "label_smoothing",
+        "instance_noise",
+        "instance_noise_steps",
+        "ema_decay",
+        "augment",
+        "diagnostics",
+    )
+
     def __init__(self, generator, discriminator, latent_dim, seed=None, **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(seed=seed, **kwargs)
         check_int("latent_dim", latent_dim)
-        for label, net in (("generator", generator), ("discriminator", discriminator)):
-            if not isinstance(net, keras.layers.Layer):
-                raise TypeError(
-                    f"Expected `{label}` to be a keras.Model (or Layer). "
-                    f"Received: {label}={net!r}"
-                )
-        self.generator = generator
-        self.discriminator = discriminator
+        self._set_networks(generator=generator, discriminator=discriminator)
         self.latent_dim = int(latent_dim)
-        self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed, name="noise_seed")
         self.data_shape = self._check_networks()
 
-        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
-        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
-        self.real_score_tracker = keras.metrics.Mean(name="real_score")
-        self.fake_score_tracker = keras.metrics.Mean(name="fake_score")
-        # Reported only when the penalty is on (see `metrics`).
-        self.gp_tracker = keras.metrics.Mean(name="gp")
-        self.r1_tracker = keras.metrics.Mean(name="r1")
+        # `gp` and `r1` are reported only when their penalty is on.
+        self._add_trackers("d_loss", "g_loss", "real_score", "fake_score", "gp", "r1")
         # Reported only with `compile(diagnostics=True)`.
         self.diagnostic_trackers = [
             keras.metrics.Mean(name=name) for name in DIAGNOSTICS
@@ -202,13 +204,12 @@ class GAN(keras.Model):
             **kwargs: `jit_compile` (default `"auto"`), `run_eagerly`,
                 `steps_per_execution`, as in `keras.Model.compile`.
         """
-        check_compile_kwargs(
-            self,
+        self._check_compile_kwargs(
             kwargs,
             takes="d_optimizer, g_optimizer, loss, d_steps",
             own="metrics are computed by the GAN itself",
         )
-        family = losses_module.get(loss)
+        family = self._get_loss(loss)
         check_int("d_steps", d_steps)
         gradient_penalty_weight = check_non_negative(
             "gradient_penalty_weight", gradient_penalty_weight
@@ -254,23 +255,9 @@ class GAN(keras.Model):
                 "Expected `diagnostics` to be True or False. "
                 f"Received: diagnostics={diagnostics!r}"
             )
-        d_optimizer = keras.optimizers.get(d_optimizer)
-        g_optimizer = keras.optimizers.get(g_optimizer)
-        if d_optimizer is None or g_optimizer is None:
-            raise ValueError(
-                "Both players need an optimizer. Received: "
-                f"d_optimizer={d_optimizer!r}, g_optimizer={g_optimizer!r}"
-            )
-        if d_optimizer is g_optimizer:
-            raise ValueError(
-                "Expected two different optimizer objects: the generator and the "
-                "discriminator each keep their own step count and moment "
-                "estimates. Received the same object for d_optimizer and "
-                "g_optimizer."
-            )
-        compile_keras_model(self, kwargs)
-        self.d_optimizer = d_optimizer
-        self.g_optimizer = g_optimizer
+        self._compile_players(
+            {"d_optimizer": d_optimizer, "g_optimizer": g_optimizer}, kwargs
+        )
         self.loss_family = family
         self.d_steps = int(d_steps)
         self.gradient_penalty_weight = gradient_penalty_weight
@@ -284,55 +271,36 @@ class GAN(keras.Model):
         self.ema_decay = ema_decay
         self.augment = augment or None
         self.diagnostics = diagnostics
-        # Create the optimizer state now, inside the model's strategy scope,
-        # so that a reloaded model can restore it and MirroredStrategy
-        # mirrors it.
-        with self.distribute_strategy.scope():
-            if ema_decay is not None and getattr(self, "ema_generator", None) is None:
-                # Starts as a copy of the generator.
+        if ema_decay is not None and getattr(self, "ema_generator", None) is None:
+            # Starts as a copy of the generator; created in the model's
+            # strategy scope, so MirroredStrategy mirrors it.
+            with self.distribute_strategy.scope():
                 self.ema_generator = keras.models.clone_model(self.generator)
                 self.ema_generator.set_weights(self.generator.get_weights())
-            if not self.d_optimizer.built:
-                self.d_optimizer.build(self.discriminator.trainable_variables)
-            if not self.g_optimizer.built:
-                self.g_optimizer.build(self.generator.trainable_variables)
 
-    @property
-    def metrics(self):
-        trackers = [
-            self.d_loss_tracker,
-            self.g_loss_tracker,
-            self.real_score_tracker,
-            self.fake_score_tracker,
-        ]
+    def _metric_names(self):
+        names = ["d_loss", "g_loss", "real_score", "fake_score"]
         if getattr(self, "gradient_penalty_weight", 0):
-            trackers.append(self.gp_tracker)
+            names.append("gp")
         if getattr(self, "r1_weight", 0):
-            trackers.append(self.r1_tracker)
+            names.append("r1")
         if getattr(self, "diagnostics", False):
-            trackers.extend(self.diagnostic_trackers)
-        return trackers
+            names.extend(DIAGNOSTICS)
+        return names
 
-    def fit(self, x=None, y=None, **kwargs):
-        """Trains the GAN; arguments as `keras.Model.fit`, without targets.
+    def _tracker_of(self, name):
+        if name in DIAGNOSTICS:
+            return self.diagnostic_trackers[DIAGNOSTICS.index(name)]
+        return super()._tracker_of(name)
 
-        The data (a `tf.data.Dataset`, NumPy array or other Keras input)
-        holds real samples only. It is checked before training starts: its
-        sample shape must match the discriminator's input, images must be
-        floats in [-1, 1], and there must be no labels.
-        """
+    def _check_fit_data(self, x, y):
         if y is not None:
             raise ValueError(
                 "GAN is unconditional: fit() takes real samples only, no "
                 f"targets or labels. Received: y of type {type(y).__name__}"
             )
-        self._check_compiled()
-        _check_fit_data(x, self.data_shape)
-        if isinstance(x, tf.data.Dataset):
-            # The dataset shuffles itself; Keras would warn that `shuffle`
-            # is ignored.
-            kwargs.setdefault("shuffle", False)
-        return super().fit(x, **kwargs)
+        _common.check_samples_data(x, self.data_shape)
+        return x, None
 
     def generate(self, n, seed=None, batch_size=256):
         """Draws `n` samples from the generator.
@@ -350,7 +318,7 @@ class GAN(keras.Model):
 
     def _sample(self, n, labels, seed, batch_size):
         """`n` samples of `sampling_generator`, in batches, from seeded noise."""
-        check_sample_count(n, batch_size)
+        _common.check_sample_count(n, batch_size)
         z = np.random.default_rng(seed).standard_normal((n, self.latent_dim))
         z = z.astype("float32")
         generator = self.sampling_generator
@@ -370,49 +338,54 @@ class GAN(keras.Model):
         batch_size = ops.shape(real)[0]
         # 1 under one device; this replica's share of the global batch under
         # tf.distribute, where Keras sums the replicas' gradients.
-        weight = _replica_weight(batch_size)
+        weight = _common.replica_weight(batch_size)
 
         for _ in range(self.d_steps):  # 5. is repeated k = d_steps times
             # 1. Sample noise and 2. generate fakes.
             z = self._sample_latent(batch_size)
             fake = self._generate(z, labels, training=True)
-            with tf.GradientTape() as tape:
+
+            def d_loss_fn(fake=fake):
                 # 4. Score both with the discriminator.
                 real_out = self._discriminate(real, labels, training=True)
                 fake_out = self._discriminate(fake, labels, training=True)
-                d_loss = self._discriminator_loss(real_out, fake_out, labels)
-                total_d_loss = d_loss + self._d_penalties(real, fake, labels)
-                scaled_d_loss = total_d_loss * weight
+                d_terms = self._discriminator_loss(real_out, fake_out, labels)
+                penalty_terms = self._d_penalties(real, fake, labels)
+                d_total = d_terms["d_loss"] + self._weighted_penalties(penalty_terms)
+                return d_total, (d_terms, penalty_terms, real_out, fake_out)
+
             # 5. Update D.
-            d_vars = self.discriminator.trainable_variables
-            d_grads = tape.gradient(scaled_d_loss, d_vars)
-            if self.diagnostics:  # the gradient of the (unscaled) total loss
-                self._track("d_grad_norm", _gradient_norm(d_grads, weight), real)
-            self.d_optimizer.apply_gradients(zip(d_grads, d_vars))
+            aux, d_grads = self._minimize("d", d_loss_fn, weight)
+            d_terms, penalty_terms, real_out, fake_out = aux
             if self.clip_value is not None:
                 penalties.clip_weights(self.discriminator, self.clip_value)
+            if self.diagnostics:  # the gradient of the (unscaled) total loss
+                penalty_terms["d_grad_norm"] = _gradient_norm(d_grads, weight)
+            self._record(penalty_terms, batch_size)
 
         # 6. Update G: fresh noise, through the updated D.
         z = self._sample_latent(batch_size)
-        with tf.GradientTape() as tape:
+
+        def g_loss_fn():
             fake = self._generate(z, labels, training=True)
             g_out = self._discriminate(fake, labels, training=True)
-            g_loss = self._generator_loss(g_out, labels)
-            scaled_g_loss = g_loss * weight
-        g_vars = self.generator.trainable_variables
-        g_grads = tape.gradient(scaled_g_loss, g_vars)
+            g_terms = self._generator_loss(g_out, labels)
+            return g_terms["g_loss"], (g_terms, fake)
+
+        (g_terms, fake), g_grads = self._minimize("g", g_loss_fn, weight)
         if self.diagnostics:
-            self._track("g_grad_norm", _gradient_norm(g_grads, weight), real)
-        self.g_optimizer.apply_gradients(zip(g_grads, g_vars))
+            g_terms["g_grad_norm"] = _gradient_norm(g_grads, weight)
         if self.ema_decay is not None:
-            _update_moving_average(
+            _common.update_moving_average(
                 self.ema_generator.weights, self.generator.weights, self.ema_decay
             )
 
-        self._update_metrics(batch_size, d_loss, g_loss, real_out, fake_out, labels)
+        # The losses and scores of the last D step and of the G step.
+        terms = {**d_terms, **g_terms, **self._score_terms(real_out, fake_out, labels)}
         if self.diagnostics:
-            self._update_diagnostics(real, fake, real_out, fake_out)
-        return {m.name: m.result() for m in self.metrics}
+            terms.update(self._diagnostic_terms(real, fake, real_out, fake_out))
+        self._record(terms, batch_size)
+        return self._results()
 
     def test_step(self, data):
         real, labels = self._unpack(data)
@@ -420,16 +393,17 @@ class GAN(keras.Model):
         fake = self._generate(self._sample_latent(batch_size), labels, training=False)
         real_out = self._discriminate(real, labels, training=False)
         fake_out = self._discriminate(fake, labels, training=False)
-        d_loss = self._discriminator_loss(real_out, fake_out, labels)
-        g_loss = self._generator_loss(fake_out, labels)
-        self._update_metrics(batch_size, d_loss, g_loss, real_out, fake_out, labels)
+        terms = {
+            **self._discriminator_loss(real_out, fake_out, labels),
+            **self._generator_loss(fake_out, labels),
+            **self._score_terms(real_out, fake_out, labels),
+        }
         if getattr(self, "diagnostics", False):
-            self._update_diagnostics(real, fake, real_out, fake_out)
+            terms.update(self._diagnostic_terms(real, fake, real_out, fake_out))
+        self._record(terms, batch_size)
         # The penalties are training-time regularizers, and there are no
         # gradients here: none of them is evaluated.
-        skipped = ("gp", "r1", "d_grad_norm", "g_grad_norm")
-        trackers = [m for m in self.metrics if m.name not in skipped]
-        return {m.name: m.result() for m in trackers}
+        return self._results(skip=("gp", "r1", "d_grad_norm", "g_grad_norm"))
 
     # The pieces of the step that conditional models change. Here: no labels,
     # G(z), D(x), and the compiled loss family on the logits.
@@ -440,7 +414,7 @@ class GAN(keras.Model):
 
     def _unpack(self, data):
         """Returns `(real_samples, labels)` of a batch; labels are None here."""
-        return _real_samples(data, self.data_shape), None
+        return _common.real_samples(data, self.data_shape), None
 
     def _generator_inputs(self, z, labels):
         return z
@@ -461,11 +435,14 @@ class GAN(keras.Model):
         return x
 
     def _discriminator_loss(self, real_out, fake_out, labels):
+        """The discriminator's named loss terms: `{"d_loss": ...}`."""
         if self.label_smoothing:
-            return self.loss_family.discriminator_loss(
+            d_loss = self.loss_family.discriminator_loss(
                 real_out, fake_out, label_smoothing=self.label_smoothing
             )
-        return self.loss_family.discriminator_loss(real_out, fake_out)
+        else:
+            d_loss = self.loss_family.discriminator_loss(real_out, fake_out)
+        return {"d_loss": d_loss}
 
     @property
     def sampling_generator(self):
@@ -485,63 +462,58 @@ class GAN(keras.Model):
         return sigma
 
     def _generator_loss(self, fake_out, labels):
-        return self.loss_family.generator_loss(fake_out)
+        """The generator's named loss terms: `{"g_loss": ...}`."""
+        return {"g_loss": self.loss_family.generator_loss(fake_out)}
 
     def _penalty_critic(self):
         """What the penalties differentiate: the discriminator's logit."""
         return self.discriminator
 
     def _d_penalties(self, real, fake, labels):
-        """The weighted regularizers of the discriminator loss (0 when off).
+        """The unweighted regularizers of the discriminator loss, by name.
 
+        `{"gp": ..., "r1": ...}`, each present when its weight is on.
         Computed inside the discriminator's tape, so they are differentiated
-        with respect to its weights; their unweighted values go to `History`.
+        with respect to its weights; `_weighted_penalties` sums them.
         """
-        total = 0.0
+        terms = {}
         critic = self._penalty_critic()
         if self.gradient_penalty_weight:
-            gp = penalties.gradient_penalty(
+            terms["gp"] = penalties.gradient_penalty(
                 critic, real, fake, seed=self.seed_generator, labels=labels
             )
-            self.gp_tracker.update_state(gp, sample_weight=_batch_weight(real))
-            total += self.gradient_penalty_weight * gp
         if self.r1_weight:
-            r1 = penalties.r1_penalty(critic, real, labels=labels)
-            self.r1_tracker.update_state(r1, sample_weight=_batch_weight(real))
-            total += 0.5 * self.r1_weight * r1
+            terms["r1"] = penalties.r1_penalty(critic, real, labels=labels)
+        return terms
+
+    def _weighted_penalties(self, terms):
+        """`lambda * gp + gamma / 2 * r1` of `_d_penalties`' terms (0 when off)."""
+        total = 0.0
+        if "gp" in terms:
+            total += self.gradient_penalty_weight * terms["gp"]
+        if "r1" in terms:
+            total += 0.5 * self.r1_weight * terms["r1"]
         return total
 
-    def _update_metrics(
-        self, batch_size, d_loss, g_loss, real_logits, fake_logits, labels=None
-    ):
-        # Weighting by the local batch size makes the (replica-summed) means
-        # exact global-batch averages under tf.distribute.
-        w = ops.cast(batch_size, "float32")
-        score = ops.sigmoid if self.loss_family.probabilistic else (lambda t: t)
-        self.d_loss_tracker.update_state(d_loss, sample_weight=w)
-        self.g_loss_tracker.update_state(g_loss, sample_weight=w)
-        self.real_score_tracker.update_state(
-            ops.mean(score(ops.cast(real_logits, "float32"))), sample_weight=w
-        )
-        self.fake_score_tracker.update_state(
-            ops.mean(score(ops.cast(fake_logits, "float32"))), sample_weight=w
-        )
+    def _score_terms(self, real_out, fake_out, labels):
+        """Mean D output on the real and the fake batch, as `History` reports it."""
+        return {
+            "real_score": _common.mean_score(real_out, self.loss_family),
+            "fake_score": _common.mean_score(fake_out, self.loss_family),
+        }
 
-    def _track(self, name, value, batch):
-        """Adds `value` to the diagnostic `name`, weighted by the batch size."""
-        tracker = self.diagnostic_trackers[DIAGNOSTICS.index(name)]
-        tracker.update_state(value, sample_weight=_batch_weight(batch))
-
-    def _update_diagnostics(self, real, fake, real_out, fake_out):
+    def _diagnostic_terms(self, real, fake, real_out, fake_out):
         """D's accuracy on the scored batch and the diversity of its fakes."""
         real_accuracy, fake_accuracy = diagnostics_module.discriminator_accuracy(
             _adversarial_logits(real_out),
             _adversarial_logits(fake_out),
             self.loss_family,
         )
-        self._track("d_real_accuracy", real_accuracy, real)
-        self._track("d_fake_accuracy", fake_accuracy, real)
-        self._track("diversity", diagnostics_module.batch_diversity(fake, real), real)
+        return {
+            "d_real_accuracy": real_accuracy,
+            "d_fake_accuracy": fake_accuracy,
+            "diversity": diagnostics_module.batch_diversity(fake, real),
+        }
 
     def _sample_latent(self, batch_size):
         """Draws `(batch_size, latent_dim)` standard normal noise.
@@ -564,81 +536,8 @@ class GAN(keras.Model):
         )
         return z[offset : offset + batch_size]
 
-    def _check_compiled(self):
-        if not getattr(self, "d_optimizer", None):
-            raise RuntimeError(
-                "Call `gan.compile(d_optimizer=..., g_optimizer=..., loss=...)` "
-                "before `fit`."
-            )
-
-    # -------------------------------------------------------- serialization
-
-    def save_own_variables(self, store):
-        # Keras does not save seed-generator states; saving the noise stream's
-        # position makes a reloaded GAN continue with the noise it would have
-        # drawn next, so resuming training is exact.
-        super().save_own_variables(store)
-        store["noise_seed_state"] = self.seed_generator.state
-
-    def load_own_variables(self, store):
-        load_own_variables_and_seed(self, store, "noise_seed_state")
-
-    def get_config(self):
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "dtype": keras.dtype_policies.serialize(self.dtype_policy),
-            "generator": keras.saving.serialize_keras_object(self.generator),
-            "discriminator": keras.saving.serialize_keras_object(self.discriminator),
-            "latent_dim": self.latent_dim,
-            "seed": self.seed,
-        }
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        generator = keras.saving.deserialize_keras_object(config.pop("generator"))
-        discriminator = keras.saving.deserialize_keras_object(
-            config.pop("discriminator")
-        )
-        return cls(generator=generator, discriminator=discriminator, **config)
-
-    def get_compile_config(self):
-        if not getattr(self, "d_optimizer", None):
-            return {}
-        return {
-            "d_optimizer": keras.optimizers.serialize(self.d_optimizer),
-            "g_optimizer": keras.optimizers.serialize(self.g_optimizer),
-            "loss": losses_module.serialize(self.loss_family),
-            "d_steps": self.d_steps,
-            "gradient_penalty_weight": self.gradient_penalty_weight,
-            "r1_weight": self.r1_weight,
-            "clip_value": self.clip_value,
-            "label_smoothing": self.label_smoothing,
-            "instance_noise": self.instance_noise,
-            "instance_noise_steps": self.instance_noise_steps,
-            "ema_decay": self.ema_decay,
-            "augment": self.augment,
-            "diagnostics": getattr(self, "diagnostics", False),
-            **self._compile_kwargs,
-        }
-
-    def compile_from_config(self, config):
-        config = dict(config)
-        loss = losses_module.deserialize(config.pop("loss"))
-        self.compile(
-            d_optimizer=keras.optimizers.deserialize(config.pop("d_optimizer")),
-            g_optimizer=keras.optimizers.deserialize(config.pop("g_optimizer")),
-            loss=loss,
-            **config,
-        )
-
 
 # ---------------------------------------------------------------- helpers
-
-
-def _shape_str(shape):
-    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ")"
 
 
 def _check_networks(generator, discriminator, latent_dim):
@@ -655,7 +554,7 @@ def _check_networks(generator, discriminator, latent_dim):
     if g_inputs and len(g_inputs) == 1 and g_inputs[0].shape[-1] is not None:
         if tuple(g_inputs[0].shape[1:]) != (latent_dim,):
             raise ValueError(
-                f"The generator takes inputs of shape {_shape_str(g_inputs[0].shape)}, "
+                f"The generator takes inputs of shape {_common.shape_str(g_inputs[0].shape)}, "
                 f"but latent_dim={latent_dim} means noise of shape "
                 f"(None, {latent_dim}). Build the generator with "
                 f"latent_dim={latent_dim}, or pass the generator's input size as "
@@ -678,9 +577,9 @@ def _check_networks(generator, discriminator, latent_dim):
             e is not None and e != d for e, d in zip(expected, data_shape)
         ):
             raise ValueError(
-                f"The generator makes samples of shape {_shape_str((None, *data_shape))} "
+                f"The generator makes samples of shape {_common.shape_str((None, *data_shape))} "
                 f"but the discriminator takes inputs of shape "
-                f"{_shape_str(d_inputs[0].shape)}. Build both networks for the same "
+                f"{_common.shape_str(d_inputs[0].shape)}. Build both networks for the same "
                 f"data shape. Received: generator output {data_shape}, "
                 f"discriminator input {expected}"
             )
@@ -689,7 +588,7 @@ def _check_networks(generator, discriminator, latent_dim):
     except Exception as exc:
         raise ValueError(
             "The discriminator could not score the generator's samples of shape "
-            f"{_shape_str((None, *data_shape))}. Error: {exc}"
+            f"{_common.shape_str((None, *data_shape))}. Error: {exc}"
         ) from exc
     if not hasattr(logits, "shape") or len(logits.shape) < 1 or logits.shape[0] != 2:
         raise ValueError(
@@ -699,92 +598,6 @@ def _check_networks(generator, discriminator, latent_dim):
             f"{getattr(logits, 'shape', type(logits).__name__)}"
         )
     return data_shape
-
-
-def check_compile_kwargs(model, kwargs, takes, own):
-    """Raises a TypeError unless `kwargs` are Keras' own compile options.
-
-    Those are `_COMPILE_KWARGS`; the message says what `model`'s `compile`
-    takes besides them (`takes`) and what the model does itself (`own`).
-    """
-    unknown = sorted(set(kwargs) - set(_COMPILE_KWARGS))
-    if unknown:
-        raise TypeError(
-            f"{type(model).__name__}.compile() takes {takes} and the "
-            f"keras.Model.compile options {list(_COMPILE_KWARGS)}; {own}. "
-            f"Received unexpected arguments: {unknown}"
-        )
-
-
-def compile_keras_model(model, kwargs, optimizer=None):
-    """Runs `keras.Model.compile` with Keras' own arguments (`_COMPILE_KWARGS`).
-
-    `optimizer` is `None` for models with one optimizer per player (they
-    keep them as attributes), or the single optimizer of a `VAE`.
-
-    The arguments are kept in `model._compile_kwargs` for `get_compile_config`.
-    `jit_compile` defaults to Keras' `"auto"`; under a multi-replica
-    `tf.distribute` strategy XLA is turned off (with a warning if it was
-    asked for), since the players' steps cannot be compiled there.
-    """
-    model._compile_kwargs = dict(kwargs)
-    kwargs = {"jit_compile": "auto", **kwargs}
-    if model.distribute_strategy.num_replicas_in_sync > 1:
-        if kwargs["jit_compile"] is True:
-            warnings.warn(
-                "XLA (jit_compile=True) cannot run under a multi-replica "
-                "tf.distribute strategy; training without it.",
-                stacklevel=3,
-            )
-        kwargs["jit_compile"] = False
-    keras.Model.compile(model, optimizer=optimizer, **kwargs)
-
-
-def load_own_variables_and_seed(model, store, seed_key):
-    """`load_own_variables` for a model that also saved a seed generator's state.
-
-    Keras does not save seed-generator states, so the models of this package
-    store theirs under `seed_key` in `save_own_variables`; files written
-    before that have no such key and keep the freshly seeded state.
-    """
-    if seed_key in set(store.keys()):
-        model.seed_generator.state.assign(store[seed_key])
-    own = model._trainable_variables + model._non_trainable_variables
-    for i, variable in enumerate(own):
-        variable.assign(store[f"{i}"])
-
-
-def check_sample_count(n, batch_size):
-    """Checks `generate`'s `n` and `batch_size` arguments."""
-    check_int("n", n)
-    if batch_size < 1:
-        raise ValueError(
-            f"Expected `batch_size` >= 1. Received: batch_size={batch_size!r}"
-        )
-
-
-def _update_moving_average(averages, values, decay):
-    """`average <- decay * average + (1 - decay) * value`, for each pair.
-
-    Under several replicas the (mirrored) averages are updated in a merge
-    call, as Keras optimizers update mirrored weights.
-    """
-
-    def blend(average, value):
-        return average.assign(decay * average + (1.0 - decay) * value)
-
-    ctx = tf.distribute.get_replica_context()
-    if ctx is None or ctx.num_replicas_in_sync == 1:
-        for average, value in zip(averages, values):
-            blend(average, value)
-        return
-
-    def merge_fn(strategy, pairs):
-        for average, value in pairs:
-            strategy.extended.update(average, blend, args=(value,), group=False)
-
-    pairs = [(a.value, v.value) for a, v in zip(averages, values)]
-    ctx.merge_call(merge_fn, args=(pairs,))
 
 
 def _gradient_norm(grads, weight):
@@ -801,104 +614,3 @@ def _adversarial_logits(outputs):
     if isinstance(outputs, (list, tuple)):
         return outputs[0]
     return outputs
-
-
-def _batch_weight(batch):
-    return ops.cast(ops.shape(batch)[0], "float32")
-
-
-def _replica_weight(batch_size):
-    """Weight that turns a per-replica mean into its share of the global mean.
-
-    Keras sums gradients over replicas, so each replica's loss is scaled by
-    `local_batch / global_batch` (1 without a multi-replica strategy).
-    """
-    ctx = tf.distribute.get_replica_context()
-    if ctx is None or ctx.num_replicas_in_sync == 1:
-        return 1.0
-    local = tf.cast(batch_size, "float32")
-    return local / ctx.all_reduce(tf.distribute.ReduceOp.SUM, local)
-
-
-def _label_error(n_parts):
-    return ValueError(
-        "GAN is unconditional and trains on real samples alone, but the data "
-        f"yields {n_parts} elements per batch (such as (samples, labels)). Load the "
-        "data without labels (e.g. tge.data.load(..., with_labels=False)) or drop "
-        "them with `dataset.map(lambda x, y: x)`."
-    )
-
-
-def _real_samples(data, data_shape):
-    """The real batch in `train_step`, with its structure and shape checked.
-
-    Runs while the step is traced, so bad data fails before any update.
-    """
-    data = _single_element(data)
-    _check_sample_spec(tuple(data.shape[1:]), data.dtype, data_shape)
-    return ops.cast(data, "float32")
-
-
-def drop_missing(batch):
-    """A batch without the `None` entries that Keras packs in.
-
-    `train_on_batch(x)` and `test_on_batch(x)` hand `train_step` the tuple
-    `(x, y, sample_weight)` with `y` and `sample_weight` left `None`.
-    """
-    if isinstance(batch, (tuple, list)):
-        batch = tuple(part for part in batch if part is not None)
-    return batch
-
-
-def _single_element(batch):
-    """The one tensor (or `TensorSpec`) of a batch; labels or dicts are errors."""
-    batch = drop_missing(batch)
-    if isinstance(batch, (tuple, list)):
-        if len(batch) != 1:
-            raise _label_error(len(batch))
-        batch = batch[0]
-    if isinstance(batch, dict):
-        raise ValueError(
-            "Expected batches of real samples (a single tensor). Received a dict "
-            f"with keys {sorted(batch)}"
-        )
-    return batch
-
-
-def _check_sample_spec(shape, dtype, data_shape):
-    dtype = keras.backend.standardize_dtype(dtype)
-    if "int" in dtype or dtype == "bool":
-        raise ValueError(
-            "Expected real samples as floats (images scaled to [-1, 1]). Received "
-            f"dtype={dtype}. Convert uint8 images with `tge.data.from_numpy` or "
-            "`x / 127.5 - 1`."
-        )
-    known = all(d is not None for d in shape)
-    if len(shape) != len(data_shape) or (
-        known and tuple(int(d) for d in shape) != data_shape
-    ):
-        raise ValueError(
-            f"Expected real samples of shape {_shape_str((None, *data_shape))} to "
-            "match the generator's output and the discriminator's input. "
-            f"Received: samples of shape {_shape_str((None, *shape))}"
-        )
-
-
-def _check_fit_data(x, data_shape):
-    """Checks `fit`'s data before training starts (cheap, static checks)."""
-    if x is None:
-        raise ValueError("GAN.fit() needs real samples. Received: x=None")
-    if isinstance(x, tf.data.Dataset):
-        spec = _single_element(x.element_spec)
-        _check_sample_spec(tuple(spec.shape[1:]), spec.dtype, data_shape)
-    elif isinstance(x, np.ndarray):
-        _check_sample_spec(tuple(x.shape[1:]), x.dtype, data_shape)
-        if len(data_shape) >= 2 and x.size:
-            lo, hi = float(np.min(x)), float(np.max(x))
-            if lo < -1.0 - 1e-3 or hi > 1.0 + 1e-3:
-                raise ValueError(
-                    "Expected images scaled to [-1, 1] (the range of the "
-                    "generator's tanh output). Received values in "
-                    f"[{lo:g}, {hi:g}]; rescale them, e.g. with "
-                    "`tge.data.from_numpy(x, value_range=(0, 255), ...)`."
-                )

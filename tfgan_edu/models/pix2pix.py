@@ -7,22 +7,18 @@ import tensorflow as tf
 from keras import ops
 
 from tfgan_edu._checks import check_non_negative
+from tfgan_edu.models import _common
+from tfgan_edu.models._base import Player
 from tfgan_edu.models._translation import (
-    _ImageTranslation,
+    ImageTranslation,
     apply,
-    check_image_pairs,
-    check_network,
     image_shape_of,
     l1_distance,
-    unpack_pair,
 )
-from tfgan_edu.models.gan import _replica_weight
-
-_NAMES = ("degraded", "clean")
 
 
 @keras.saving.register_keras_serializable(package="tfgan_edu")
-class Pix2Pix(_ImageTranslation):
+class Pix2Pix(ImageTranslation):
     """A conditional GAN that translates paired images: `G(x) ~ y`.
 
     The generator maps an input image `x` (noisy, low-resolution, masked,
@@ -76,23 +72,21 @@ class Pix2Pix(_ImageTranslation):
     (16, 32, 32, 1)
     """
 
-    _default_loss = "non_saturating"
+    PLAYERS = (
+        Player("d", ("discriminator",), "d_optimizer"),
+        Player("g", ("generator",), "g_optimizer"),
+    )
+    NETWORKS = ("generator", "discriminator")
+    CONFIG = ("l1_weight",)
+    DEFAULT_LOSS = "non_saturating"
+    NAMES = ("degraded", "clean")
 
     def __init__(self, generator, discriminator, l1_weight=100.0, **kwargs):
         super().__init__(**kwargs)
-        check_network("generator", generator)
-        check_network("discriminator", discriminator)
+        self._set_networks(generator=generator, discriminator=discriminator)
         self.l1_weight = check_non_negative("l1_weight", l1_weight)
-        self.generator = generator
-        self.discriminator = discriminator
         self.input_image_shape, self.output_image_shape = self._check_networks()
-
-        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
-        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
-        self.adv_loss_tracker = keras.metrics.Mean(name="adv_loss")
-        self.l1_loss_tracker = keras.metrics.Mean(name="l1_loss")
-        self.real_score_tracker = keras.metrics.Mean(name="real_score")
-        self.fake_score_tracker = keras.metrics.Mean(name="fake_score")
+        self._add_trackers(*self._metric_names())
         # Both networks were built by `_check_networks`.
         self.built = True
 
@@ -103,117 +97,71 @@ class Pix2Pix(_ImageTranslation):
         return self.generator(inputs, training=training)
 
     @property
-    def metrics(self):
-        return [
-            self.d_loss_tracker,
-            self.g_loss_tracker,
-            self.adv_loss_tracker,
-            self.l1_loss_tracker,
-            self.real_score_tracker,
-            self.fake_score_tracker,
-        ]
+    def image_shapes(self):
+        """`(input, output)` image shapes `(H, W, C)`."""
+        return self.input_image_shape, self.output_image_shape
 
-    def fit(self, x=None, y=None, **kwargs):
-        """Trains on `(degraded, clean)` pairs; arguments as `keras.Model.fit`.
-
-        `x` is a `tf.data.Dataset` of `(input, target)` image batches, such
-        as `tge.data.paired(...)`, or an array of inputs with the targets
-        as `y`. Shapes, dtypes and (for arrays) the [-1, 1] range are
-        checked before training starts.
-        """
-        self._check_compiled()
-        check_image_pairs(
-            x, y, self.input_image_shape, self.output_image_shape, "Pix2Pix", _NAMES
-        )
-        if isinstance(x, tf.data.Dataset):
-            kwargs.setdefault("shuffle", False)  # the dataset shuffles itself
-        return super().fit(x, y, **kwargs)
-
-    def evaluate(self, x=None, y=None, **kwargs):
-        """The losses on held-out pairs (no update); arguments as `fit`."""
-        self._check_compiled()
-        check_image_pairs(
-            x, y, self.input_image_shape, self.output_image_shape, "Pix2Pix", _NAMES
-        )
-        return super().evaluate(x, y, **kwargs)
+    def _metric_names(self):
+        return ["d_loss", "g_loss", "adv_loss", "l1_loss", "real_score", "fake_score"]
 
     # ------------------------------------------------------------ training
 
     def train_step(self, data):
-        x, y = unpack_pair(
-            data, self.input_image_shape, self.output_image_shape, _NAMES
-        )
+        x, y = self._unpack(data)
         batch_size = ops.shape(x)[0]
-        weight = _replica_weight(batch_size)  # 1 on a single device
+        weight = _common.replica_weight(batch_size)  # 1 on a single device
 
         with tf.GradientTape() as g_tape:
             # 1. Generate G(x).
             fake = self.generator(x, training=True)
+
         # 2. Update D on real pairs (x, y) and fake pairs (x, G(x)).
-        with tf.GradientTape() as d_tape:
-            real_logits = self.discriminator([x, y], training=True)
-            fake_logits = self.discriminator(
-                [x, ops.stop_gradient(fake)], training=True
-            )
-            d_loss = self.loss_family.discriminator_loss(real_logits, fake_logits)
-            scaled_d_loss = d_loss * weight
-        d_vars = self.discriminator.trainable_variables
-        d_grads = d_tape.gradient(scaled_d_loss, d_vars)
-        self.d_optimizer.apply_gradients(zip(d_grads, d_vars))
+        def d_loss_fn():
+            terms = self._discriminator_losses(x, y, ops.stop_gradient(fake), True)
+            return terms["d_loss"], terms
+
+        d_terms, _ = self._minimize("d", d_loss_fn, weight)
         # 3. Update G through the updated D, plus the L1 pull towards y. The
         # generator's tape resumes recording: G(x) is not computed twice.
         with g_tape:
-            adv_loss = self.loss_family.generator_loss(
-                self.discriminator([x, fake], training=True)
-            )
-            l1_loss = l1_distance(y, fake)
-            g_loss = adv_loss + self.l1_weight * l1_loss
-            scaled_g_loss = g_loss * weight
-        g_vars = self.generator.trainable_variables
-        g_grads = g_tape.gradient(scaled_g_loss, g_vars)
-        self.g_optimizer.apply_gradients(zip(g_grads, g_vars))
+            fake_logits = self.discriminator([x, fake], training=True)
+            g_terms = self._generator_losses(y, fake, fake_logits)
+            scaled_g_loss = g_terms["g_loss"] * weight
+        self._apply_gradients("g", self._gradients("g", g_tape, scaled_g_loss))
 
-        self._update_metrics(
-            batch_size, d_loss, g_loss, adv_loss, l1_loss, real_logits, fake_logits
-        )
-        return {m.name: m.result() for m in self.metrics}
+        self._record({**d_terms, **g_terms}, batch_size)
+        return self._results()
 
     def test_step(self, data):
-        x, y = unpack_pair(
-            data, self.input_image_shape, self.output_image_shape, _NAMES
-        )
+        x, y = self._unpack(data)
         fake = self.generator(x, training=False)
-        real_logits = self.discriminator([x, y], training=False)
-        fake_logits = self.discriminator([x, fake], training=False)
-        d_loss = self.loss_family.discriminator_loss(real_logits, fake_logits)
+        d_terms = self._discriminator_losses(x, y, fake, False)
+        g_terms = self._generator_losses(y, fake, d_terms.pop("fake_logits"))
+        self._record({**d_terms, **g_terms}, ops.shape(x)[0])
+        return self._results()
+
+    def _discriminator_losses(self, x, y, fake, training):
+        """`d_loss` on real pairs `(x, y)` and fake pairs `(x, fake)`, the
+        scores, and (for `test_step`) the fake pairs' `fake_logits`."""
+        real_logits = self.discriminator([x, y], training=training)
+        fake_logits = self.discriminator([x, fake], training=training)
+        family = self.loss_family
+        return {
+            "d_loss": family.discriminator_loss(real_logits, fake_logits),
+            "real_score": _common.mean_score(real_logits, family),
+            "fake_score": _common.mean_score(fake_logits, family),
+            "fake_logits": fake_logits,
+        }
+
+    def _generator_losses(self, y, fake, fake_logits):
+        """`g_loss = adv_loss + l1_weight * l1_loss`, with its two parts."""
         adv_loss = self.loss_family.generator_loss(fake_logits)
         l1_loss = l1_distance(y, fake)
-        g_loss = adv_loss + self.l1_weight * l1_loss
-        self._update_metrics(
-            ops.shape(x)[0], d_loss, g_loss, adv_loss, l1_loss, real_logits, fake_logits
-        )
-        return {m.name: m.result() for m in self.metrics}
-
-    def _update_metrics(
-        self, batch_size, d_loss, g_loss, adv_loss, l1_loss, real_logits, fake_logits
-    ):
-        # Weighted by the batch size: exact global means under tf.distribute.
-        w = ops.cast(batch_size, "float32")
-        for tracker, value in (
-            (self.d_loss_tracker, d_loss),
-            (self.g_loss_tracker, g_loss),
-            (self.adv_loss_tracker, adv_loss),
-            (self.l1_loss_tracker, l1_loss),
-            (self.real_score_tracker, self._score(real_logits)),
-            (self.fake_score_tracker, self._score(fake_logits)),
-        ):
-            tracker.update_state(value, sample_weight=w)
-
-    def _generator_variables(self):
-        return self.generator.trainable_variables
-
-    def _discriminator_variables(self):
-        return self.discriminator.trainable_variables
+        return {
+            "g_loss": adv_loss + self.l1_weight * l1_loss,
+            "adv_loss": adv_loss,
+            "l1_loss": l1_loss,
+        }
 
     def _check_networks(self):
         """Builds both networks on zeros; returns the input and output shapes."""
@@ -254,24 +202,3 @@ class Pix2Pix(_ImageTranslation):
                 f"{tuple(logits.shape)}"
             )
         return in_shape, out_shape
-
-    # -------------------------------------------------------- serialization
-
-    def get_config(self):
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "dtype": keras.dtype_policies.serialize(self.dtype_policy),
-            "generator": keras.saving.serialize_keras_object(self.generator),
-            "discriminator": keras.saving.serialize_keras_object(self.discriminator),
-            "l1_weight": self.l1_weight,
-        }
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        generator = keras.saving.deserialize_keras_object(config.pop("generator"))
-        discriminator = keras.saving.deserialize_keras_object(
-            config.pop("discriminator")
-        )
-        return cls(generator=generator, discriminator=discriminator, **config)

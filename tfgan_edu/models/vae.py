@@ -32,17 +32,9 @@ import tensorflow as tf
 from keras import ops
 from scipy.special import logsumexp
 
-from tfgan_edu import losses as losses_module
 from tfgan_edu._checks import check_int, check_non_negative
-from tfgan_edu.models.gan import (
-    _check_fit_data,
-    _real_samples,
-    _replica_weight,
-    check_compile_kwargs,
-    check_sample_count,
-    compile_keras_model,
-    load_own_variables_and_seed,
-)
+from tfgan_edu.models import _common
+from tfgan_edu.models._base import AdversarialModel, Player
 
 LIKELIHOODS = ("bernoulli", "gaussian")
 _LOG_2PI = math.log(2.0 * math.pi)
@@ -152,24 +144,22 @@ def gaussian_log_likelihood(targets, mean, log_scale):
 # ------------------------------------------------------------ shared base
 
 
-class _LatentVariableModel(keras.Model):
+class _LatentVariableModel(AdversarialModel):
     """An encoder `q(z | x)` and a decoder `x(z)`: what `VAE` and `VAEGAN` share.
 
-    Subclasses set the trackers, `compile`, `train_step` and `test_step`,
-    and `_decoder_mean` (how decoder outputs become samples in `[-1, 1]`
-    or data units).
+    Subclasses set the players, the trackers, `compile`, `train_step` and
+    `test_step`, and `_decoder_mean` (how decoder outputs become samples in
+    `[-1, 1]` or data units).
     """
 
+    NETWORKS = ("encoder", "decoder")
+    CONFIG = ("latent_dim", "seed")
+
     def __init__(self, encoder, decoder, latent_dim, seed=None, **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(seed=seed, **kwargs)
         check_int("latent_dim", latent_dim)
-        for label, net in (("encoder", encoder), ("decoder", decoder)):
-            _check_network(label, net)
-        self.encoder = encoder
-        self.decoder = decoder
+        self._set_networks(encoder=encoder, decoder=decoder)
         self.latent_dim = int(latent_dim)
-        self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed, name="noise_seed")
         self.data_shape = _check_encoder_decoder(encoder, decoder, self.latent_dim)
 
     # ---------------------------------------------------------------- api
@@ -179,13 +169,11 @@ class _LatentVariableModel(keras.Model):
         mean, _ = self._posterior(inputs, training=training)
         return self._decoder_mean(self.decoder(mean, training=training))
 
-    def fit(self, x=None, y=None, **kwargs):
-        """Trains the model; arguments as `keras.Model.fit`, without targets.
+    def _check_fit_data(self, x, y):
+        """Checks that the data holds samples only (the model reconstructs its input).
 
-        The data holds samples only (the model reconstructs its input). It
-        is checked before training starts: its sample shape must match the
-        decoder's output, images must be floats in `[-1, 1]`, and there must
-        be no labels.
+        Its sample shape must match the decoder's output, images must be
+        floats in `[-1, 1]`, and there must be no labels.
         """
         name = type(self).__name__
         if y is not None:
@@ -204,10 +192,8 @@ class _LatentVariableModel(keras.Model):
                     "labels)). Drop the labels with `dataset.map(lambda x, y: x)`. "
                     f"Received: element_spec={spec}"
                 )
-            kwargs.setdefault("shuffle", False)  # the dataset shuffles itself
-        self._check_compiled()
-        _check_fit_data(x, self.data_shape)
-        return super().fit(x, **kwargs)
+        _common.check_samples_data(x, self.data_shape)
+        return x, None
 
     def encode(self, x, batch_size=256):
         """The posterior `q(z | x)` of each sample: its means and log-variances.
@@ -245,7 +231,7 @@ class _LatentVariableModel(keras.Model):
                 f"Expected latent vectors of shape (n, {self.latent_dim}) with "
                 f"n >= 1. Received: z.shape={z.shape}"
             )
-        check_sample_count(len(z), batch_size)
+        _common.check_sample_count(len(z), batch_size)
         out = [
             ops.convert_to_numpy(
                 self._decoder_mean(self.decoder(z[i : i + batch_size], training=False))
@@ -280,7 +266,7 @@ class _LatentVariableModel(keras.Model):
             A float32 NumPy array of shape `(n, *data_shape)`: the decoder's
             means (no observation noise is added).
         """
-        check_sample_count(n, batch_size)
+        _common.check_sample_count(n, batch_size)
         z = np.random.default_rng(seed).standard_normal((n, self.latent_dim))
         return self.decode(z.astype("float32"), batch_size=batch_size)
 
@@ -309,7 +295,7 @@ class _LatentVariableModel(keras.Model):
                     f"has {len(data)} elements (such as (samples, labels)). "
                     f"Received: {len(data)} elements"
                 )
-        return _real_samples(data, self.data_shape)
+        return _common.real_samples(data, self.data_shape)
 
     def _check_samples(self, x, batch_size):
         x = np.asarray(x, dtype="float32")
@@ -318,51 +304,16 @@ class _LatentVariableModel(keras.Model):
                 f"Expected samples of shape (n, {', '.join(map(str, self.data_shape))}) "
                 f"with n >= 1. Received: x.shape={x.shape}"
             )
-        check_sample_count(len(x), batch_size)
+        _common.check_sample_count(len(x), batch_size)
         return x
 
-    def _check_compile_kwargs(self, kwargs):
+    def _check_vae_compile_kwargs(self, kwargs):
         """Raises unless `kwargs` are `keras.Model.compile` options only."""
-        check_compile_kwargs(
-            self,
+        self._check_compile_kwargs(
             kwargs,
             takes="its optimizers",
             own="the losses and metrics are the model's own",
         )
-
-    def _update(self, tracker, value, batch_size):
-        # Weighting by the batch size makes the means exact sample averages.
-        tracker.update_state(value, sample_weight=ops.cast(batch_size, "float32"))
-
-    # ------------------------------------------------------ serialization
-
-    def save_own_variables(self, store):
-        # Keras does not save seed-generator states; with the noise stream's
-        # position a reloaded model resumes exactly where it stopped.
-        super().save_own_variables(store)
-        store["noise_seed_state"] = self.seed_generator.state
-
-    def load_own_variables(self, store):
-        load_own_variables_and_seed(self, store, "noise_seed_state")
-
-    def _base_config(self):
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "dtype": keras.dtype_policies.serialize(self.dtype_policy),
-            "encoder": keras.saving.serialize_keras_object(self.encoder),
-            "decoder": keras.saving.serialize_keras_object(self.decoder),
-            "latent_dim": self.latent_dim,
-            "seed": self.seed,
-        }
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        for key in ("encoder", "decoder", "discriminator"):
-            if key in config:
-                config[key] = keras.saving.deserialize_keras_object(config[key])
-        return cls(**config)
 
 
 # ------------------------------------------------------------------- VAE
@@ -445,6 +396,10 @@ class VAE(_LatentVariableModel):
     (5, 2)
     """
 
+    PLAYERS = (Player("vae", ("encoder", "decoder"), "optimizer"),)
+    CONFIG = (*_LatentVariableModel.CONFIG, "beta", "likelihood", "scale")
+    DEFAULT_LOSS = None
+
     def __init__(
         self,
         encoder,
@@ -484,20 +439,11 @@ class VAE(_LatentVariableModel):
                 aggregation="mean",
             )
 
-        self.loss_tracker = keras.metrics.Mean(name="loss")
-        self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction")
-        self.kl_tracker = keras.metrics.Mean(name="kl")
-        self.elbo_tracker = keras.metrics.Mean(name="elbo")
+        self._add_trackers(*self._metric_names())
         self.built = True
 
-    @property
-    def metrics(self):
-        return [
-            self.loss_tracker,
-            self.reconstruction_tracker,
-            self.kl_tracker,
-            self.elbo_tracker,
-        ]
+    def _metric_names(self):
+        return ["loss", "reconstruction", "kl", "elbo"]
 
     def compile(self, optimizer="adam", **kwargs):
         """Configures training: one optimizer for the encoder and decoder.
@@ -509,36 +455,26 @@ class VAE(_LatentVariableModel):
                 is the negative ELBO; there is no `loss` or `metrics`
                 argument.
         """
-        self._check_compile_kwargs(kwargs)
-        optimizer = keras.optimizers.get(optimizer)
-        if optimizer is None:
-            raise ValueError(
-                f"The VAE needs an optimizer. Received: optimizer={optimizer!r}"
-            )
-        compile_keras_model(self, kwargs, optimizer)
-        # The optimizer state is created now, so that a reloaded model can
-        # restore it.
-        with self.distribute_strategy.scope():
-            if not self.optimizer.built:
-                self.optimizer.build(self.trainable_variables)
+        self._check_vae_compile_kwargs(kwargs)
+        self._compile_players({"optimizer": optimizer}, kwargs)
 
     def train_step(self, data):
         x = self._unpack(data)
         batch_size = ops.shape(x)[0]
-        with tf.GradientTape() as tape:
-            reconstruction, kl = self._negative_elbo_terms(x, training=True)
-            loss = ops.mean(reconstruction + self.beta * kl)
-            scaled_loss = loss * _replica_weight(batch_size)
-        variables = self.trainable_variables
-        grads = tape.gradient(scaled_loss, variables)
-        self.optimizer.apply_gradients(zip(grads, variables))
-        return self._record(batch_size, loss, reconstruction, kl)
+
+        def loss_fn():
+            terms = self._elbo_terms(x, training=True)
+            return terms["loss"], terms
+
+        weight = _common.replica_weight(batch_size)
+        terms, _ = self._minimize("vae", loss_fn, weight)
+        self._record(terms, batch_size)
+        return self._results()
 
     def test_step(self, data):
         x = self._unpack(data)
-        reconstruction, kl = self._negative_elbo_terms(x, training=False)
-        loss = ops.mean(reconstruction + self.beta * kl)
-        return self._record(ops.shape(x)[0], loss, reconstruction, kl)
+        self._record(self._elbo_terms(x, training=False), ops.shape(x)[0])
+        return self._results()
 
     def log_likelihood(self, x, k=100, seed=None, batch_size=256):
         """The importance-weighted bound on `log p(x)` (Burda et al. 2016).
@@ -582,6 +518,20 @@ class VAE(_LatentVariableModel):
 
     # ------------------------------------------------------------ pieces
 
+    def _elbo_terms(self, x, training):
+        """The named terms of one batch, batch means: `loss` (the training
+        loss, `reconstruction + beta * kl`), `reconstruction`
+        (`-log p(x | z)`), `kl` and `elbo` (`-(reconstruction + kl)`)."""
+        reconstruction, kl = self._negative_elbo_terms(x, training=training)
+        loss = ops.mean(reconstruction + self.beta * kl)
+        reconstruction, kl = ops.mean(reconstruction), ops.mean(kl)
+        return {
+            "loss": loss,
+            "reconstruction": reconstruction,
+            "kl": kl,
+            "elbo": -(reconstruction + kl),
+        }
+
     def _negative_elbo_terms(self, x, training):
         """`(-log p(x | z), KL(q || p))` per example, one `z` per example."""
         mean, log_var = self._posterior(x, training=training)
@@ -608,41 +558,6 @@ class VAE(_LatentVariableModel):
         if self.likelihood == "bernoulli":
             return 2.0 * ops.sigmoid(_float(outputs)) - 1.0
         return outputs
-
-    def _record(self, batch_size, loss, reconstruction, kl):
-        reconstruction, kl = ops.mean(reconstruction), ops.mean(kl)
-        self._update(self.loss_tracker, loss, batch_size)
-        self._update(self.reconstruction_tracker, reconstruction, batch_size)
-        self._update(self.kl_tracker, kl, batch_size)
-        self._update(self.elbo_tracker, -(reconstruction + kl), batch_size)
-        return {m.name: m.result() for m in self.metrics}
-
-    def _check_compiled(self):
-        if not getattr(self, "optimizer", None):
-            raise RuntimeError("Call `vae.compile(optimizer=...)` before `fit`.")
-
-    # ------------------------------------------------------ serialization
-
-    def get_config(self):
-        return {
-            **self._base_config(),
-            "beta": self.beta,
-            "likelihood": self.likelihood,
-            "scale": self.scale,
-        }
-
-    def get_compile_config(self):
-        if not getattr(self, "optimizer", None):
-            return {}
-        return {
-            "optimizer": keras.optimizers.serialize(self.optimizer),
-            **self._compile_kwargs,
-        }
-
-    def compile_from_config(self, config):
-        config = dict(config)
-        optimizer = keras.optimizers.deserialize(config.pop("optimizer"))
-        self.compile(optimizer=optimizer, **config)
 
 
 # ---------------------------------------------------------------- VAE-GAN
@@ -718,6 +633,14 @@ class VAEGAN(_LatentVariableModel):
     ['d_loss', 'g_loss', 'kl', 'reconstruction']
     """
 
+    PLAYERS = (
+        Player("e", ("encoder",), "e_optimizer"),
+        Player("g", ("decoder",), "g_optimizer"),
+        Player("d", ("discriminator",), "d_optimizer"),
+    )
+    NETWORKS = (*_LatentVariableModel.NETWORKS, "discriminator")
+    CONFIG = (*_LatentVariableModel.CONFIG, "feature_layer", "gamma")
+
     def __init__(
         self,
         encoder,
@@ -730,27 +653,16 @@ class VAEGAN(_LatentVariableModel):
         **kwargs,
     ):
         super().__init__(encoder, decoder, latent_dim, seed=seed, **kwargs)
-        _check_network("discriminator", discriminator)
-        self.discriminator = discriminator
+        self._set_networks(discriminator=discriminator)
         self.gamma = check_non_negative("gamma", gamma)
         self.feature_layer, self._features_and_logit = _feature_model(
             discriminator, feature_layer, self.data_shape
         )
-
-        self.kl_tracker = keras.metrics.Mean(name="kl")
-        self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction")
-        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
-        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+        self._add_trackers(*self._metric_names())
         self.built = True
 
-    @property
-    def metrics(self):
-        return [
-            self.kl_tracker,
-            self.reconstruction_tracker,
-            self.d_loss_tracker,
-            self.g_loss_tracker,
-        ]
+    def _metric_names(self):
+        return ["kl", "reconstruction", "d_loss", "g_loss"]
 
     def compile(
         self,
@@ -773,60 +685,39 @@ class VAEGAN(_LatentVariableModel):
             **kwargs: `jit_compile` (default `"auto"`), `run_eagerly`,
                 `steps_per_execution`, as in `keras.Model.compile`.
         """
-        self._check_compile_kwargs(kwargs)
-        family = losses_module.get(loss)
-        optimizers = {
-            "e_optimizer": keras.optimizers.get(e_optimizer),
-            "g_optimizer": keras.optimizers.get(g_optimizer),
-            "d_optimizer": keras.optimizers.get(d_optimizer),
-        }
-        missing = [name for name, opt in optimizers.items() if opt is None]
-        if missing:
-            raise ValueError(
-                "Each of the three networks needs an optimizer. Received: "
-                + ", ".join(f"{name}=None" for name in missing)
-            )
-        if len({id(opt) for opt in optimizers.values()}) != 3:
-            raise ValueError(
-                "Expected three different optimizer objects: each network keeps "
-                "its own step count and moment estimates. Received the same object "
-                "more than once among e_optimizer, g_optimizer and d_optimizer."
-            )
-        compile_keras_model(self, kwargs)
-        self.e_optimizer = optimizers["e_optimizer"]
-        self.g_optimizer = optimizers["g_optimizer"]
-        self.d_optimizer = optimizers["d_optimizer"]
+        self._check_vae_compile_kwargs(kwargs)
+        family = self._get_loss(loss)
+        self._compile_players(
+            {
+                "e_optimizer": e_optimizer,
+                "g_optimizer": g_optimizer,
+                "d_optimizer": d_optimizer,
+            },
+            kwargs,
+        )
         self.loss_family = family
-        with self.distribute_strategy.scope():
-            for optimizer, net in self._players():
-                if not optimizer.built:
-                    optimizer.build(net.trainable_variables)
 
     def train_step(self, data):
         x = self._unpack(data)
         batch_size = ops.shape(x)[0]
-        weight = _replica_weight(batch_size)
         z_prior = keras.random.normal(
             (batch_size, self.latent_dim), seed=self.seed_generator
         )
-        with tf.GradientTape(persistent=True) as tape:
-            kl, reconstruction, d_loss, g_loss = self._game_losses(
-                x, z_prior, training=True
-            )
-            losses = {
-                "encoder": (kl + reconstruction) * weight,
-                "decoder": (self.gamma * reconstruction + g_loss) * weight,
-                "discriminator": d_loss * weight,
-            }
+
         # All three gradients come from the same forward pass.
-        updates = []
-        for (optimizer, net), loss in zip(self._players(), losses.values()):
-            variables = net.trainable_variables
-            updates.append((optimizer, tape.gradient(loss, variables), variables))
-        del tape
-        for optimizer, grads, variables in updates:
-            optimizer.apply_gradients(zip(grads, variables))
-        return self._record(batch_size, kl, reconstruction, d_loss, g_loss)
+        def loss_fn():
+            terms = self._game_losses(x, z_prior, training=True)
+            kl, reconstruction = terms["kl"], terms["reconstruction"]
+            losses = {
+                "e": kl + reconstruction,
+                "g": self.gamma * reconstruction + terms["g_loss"],
+                "d": terms["d_loss"],
+            }
+            return losses, terms
+
+        terms = self._minimize_jointly(loss_fn, _common.replica_weight(batch_size))
+        self._record(terms, batch_size)
+        return self._results()
 
     def test_step(self, data):
         x = self._unpack(data)
@@ -834,20 +725,14 @@ class VAEGAN(_LatentVariableModel):
         z_prior = keras.random.normal(
             (batch_size, self.latent_dim), seed=self.seed_generator
         )
-        losses = self._game_losses(x, z_prior, training=False)
-        return self._record(batch_size, *losses)
+        self._record(self._game_losses(x, z_prior, training=False), batch_size)
+        return self._results()
 
     # ------------------------------------------------------------ pieces
 
-    def _players(self):
-        return (
-            (self.e_optimizer, self.encoder),
-            (self.g_optimizer, self.decoder),
-            (self.d_optimizer, self.discriminator),
-        )
-
     def _game_losses(self, x, z_prior, training):
-        """`(L_prior, L_llike, d_loss, g_loss)`, batch means."""
+        """The named terms, batch means: `kl` (`L_prior`), `reconstruction`
+        (`L_llike`), `d_loss` and `g_loss`."""
         mean, log_var = self._posterior(x, training=training)
         z = self._sample_posterior(mean, log_var)
         x_rec = self.decoder(z, training=training)
@@ -859,64 +744,15 @@ class VAEGAN(_LatentVariableModel):
         diff = ops.cast(real_features, "float32") - ops.cast(rec_features, "float32")
         reconstruction = ops.mean(0.5 * _sum_per_example(ops.square(diff)))
         fake_logits = ops.concatenate([rec_logits, prior_logits], axis=0)
-        d_loss = self.loss_family.discriminator_loss(real_logits, fake_logits)
-        g_loss = self.loss_family.generator_loss(fake_logits)
-        return kl, reconstruction, d_loss, g_loss
-
-    def _record(self, batch_size, kl, reconstruction, d_loss, g_loss):
-        self._update(self.kl_tracker, kl, batch_size)
-        self._update(self.reconstruction_tracker, reconstruction, batch_size)
-        self._update(self.d_loss_tracker, d_loss, batch_size)
-        self._update(self.g_loss_tracker, g_loss, batch_size)
-        return {m.name: m.result() for m in self.metrics}
-
-    def _check_compiled(self):
-        if not getattr(self, "d_optimizer", None):
-            raise RuntimeError(
-                "Call `vaegan.compile(e_optimizer=..., g_optimizer=..., "
-                "d_optimizer=...)` before `fit`."
-            )
-
-    # ------------------------------------------------------ serialization
-
-    def get_config(self):
         return {
-            **self._base_config(),
-            "discriminator": keras.saving.serialize_keras_object(self.discriminator),
-            "feature_layer": self.feature_layer,
-            "gamma": self.gamma,
+            "kl": kl,
+            "reconstruction": reconstruction,
+            "d_loss": self.loss_family.discriminator_loss(real_logits, fake_logits),
+            "g_loss": self.loss_family.generator_loss(fake_logits),
         }
-
-    def get_compile_config(self):
-        if not getattr(self, "d_optimizer", None):
-            return {}
-        return {
-            "e_optimizer": keras.optimizers.serialize(self.e_optimizer),
-            "g_optimizer": keras.optimizers.serialize(self.g_optimizer),
-            "d_optimizer": keras.optimizers.serialize(self.d_optimizer),
-            "loss": losses_module.serialize(self.loss_family),
-            **self._compile_kwargs,
-        }
-
-    def compile_from_config(self, config):
-        config = dict(config)
-        loss = losses_module.deserialize(config.pop("loss"))
-        optimizers = {
-            key: keras.optimizers.deserialize(config.pop(key))
-            for key in ("e_optimizer", "g_optimizer", "d_optimizer")
-        }
-        self.compile(loss=loss, **optimizers, **config)
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _check_network(label, net):
-    if not isinstance(net, keras.layers.Layer):
-        raise TypeError(
-            f"Expected `{label}` to be a keras.Model (or Layer). "
-            f"Received: {label}={net!r}"
-        )
 
 
 def _check_encoder_decoder(encoder, decoder, latent_dim):

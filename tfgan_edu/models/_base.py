@@ -1,0 +1,457 @@
+"""`AdversarialModel`: what every model of the package shares.
+
+A model is a game between players. Each `Player` has a name (`"d"`,
+`"g"`, `"e"`), the networks it trains and the compile argument that names
+its optimizer (`"d_optimizer"`). The base class owns, once for every
+model:
+
+- the networks: type checks at construction, `get_config`/`from_config`;
+- the players' optimizers: the checks of `compile` (accepted values,
+  distinct objects), `optimizers` (player name -> optimizer, what
+  callbacks read), the compile config that lets a reloaded model resume;
+- the noise: `seed`, `seed_generator` and its state in saved files;
+- `fit`, with the data check `_check_fit_data` that each model implements;
+- the trackers: `_record` puts named loss terms into the `keras.metrics.Mean`
+  of the same name, in one place;
+- the gradient plumbing, in two small methods that a per-backend layer can
+  replace: `_gradients` (TensorFlow: a `GradientTape`) and
+  `_apply_gradients`, joined by `_minimize` for the usual one-tape update.
+
+Each model file then holds only what makes that model different: its
+networks' checks, its losses and its `train_step`, written as the
+algorithm.
+
+Example:
+
+>>> import tfgan_edu as tge
+>>> gan = tge.GAN(
+...     generator=tge.networks.mlp_generator(latent_dim=8, output_shape=(2,)),
+...     discriminator=tge.networks.mlp_discriminator(input_shape=(2,)),
+...     latent_dim=8,
+... )
+>>> isinstance(gan, AdversarialModel)
+True
+>>> [player.name for player in gan.PLAYERS], gan.optimizers
+(['d', 'g'], {})
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+
+import keras
+import tensorflow as tf
+
+from tfgan_edu import losses as losses_module
+
+# The options of `keras.Model.compile` that the models pass through.
+COMPILE_KWARGS = ("jit_compile", "run_eagerly", "steps_per_execution")
+
+
+@dataclasses.dataclass(frozen=True)
+class Player:
+    """One player of a model's game.
+
+    Attributes:
+        name: short name (`"d"`, `"g"`, `"e"`): the key in `model.optimizers`
+            and the prefix of the learning rate that
+            `tfgan_edu.callbacks.LearningRateScheduler` logs.
+        networks: attribute names of the networks it trains, in order; its
+            variables are their trainable variables, concatenated.
+        optimizer: the `compile` argument (and model attribute) holding its
+            optimizer. `"optimizer"` is Keras' own single optimizer.
+
+    Example:
+
+    >>> Player("d", ("discriminator",), "d_optimizer").optimizer
+    'd_optimizer'
+    """
+
+    name: str
+    networks: tuple[str, ...]
+    optimizer: str
+
+
+class AdversarialModel(keras.Model):
+    """Base of the models: players, optimizers, seed, config, `fit`, trackers.
+
+    Subclasses set the class attributes below, call `super().__init__(seed=...,
+    **kwargs)` and then `_set_networks(...)` in their constructor, create
+    their trackers with `_add_trackers`, and implement `_check_fit_data`,
+    `_metric_names`, `train_step` and `test_step`.
+
+    Class attributes:
+        PLAYERS: the `Player`s, in the order of their optimizers in
+            `compile`.
+        NETWORKS: the constructor arguments that are networks (serialized
+            in `get_config`).
+        CONFIG: the other constructor arguments, saved in `get_config` from
+            the attributes of the same names.
+        COMPILE_CONFIG: the `compile` arguments besides the optimizers and
+            `loss`, saved in `get_compile_config` from the attributes of the
+            same names.
+        DRAWS_NOISE: whether the model draws noise in its steps from
+            `seed_generator` (whose state is then saved with the model).
+        DEFAULT_LOSS: the loss family `compile` uses for `loss=None`
+            (`None`: the model has no loss family).
+
+    Args:
+        seed: seed of `seed_generator` (`None`: random).
+        **kwargs: `keras.Model` arguments (`name`, `dtype`, ...).
+    """
+
+    PLAYERS: tuple[Player, ...] = ()
+    NETWORKS: tuple[str, ...] = ()
+    CONFIG: tuple[str, ...] = ()
+    COMPILE_CONFIG: tuple[str, ...] = ()
+    DRAWS_NOISE = True
+    DEFAULT_LOSS: str | None = "non_saturating"
+
+    def __init__(self, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.seed = seed
+        if self.DRAWS_NOISE:
+            self.seed_generator = keras.random.SeedGenerator(seed, name="noise_seed")
+
+    def _set_networks(self, **networks):
+        """Checks that each network is a Keras layer, then sets it as an attribute.
+
+        Raises:
+            TypeError: `Expected ... Received: ...`, naming the argument.
+        """
+        for label, net in networks.items():
+            if not isinstance(net, keras.layers.Layer):
+                raise TypeError(
+                    f"Expected `{label}` to be a keras.Model (or Layer). "
+                    f"Received: {label}={net!r}"
+                )
+        for label, net in networks.items():
+            setattr(self, label, net)
+
+    # ------------------------------------------------------------ players
+
+    @property
+    def optimizers(self):
+        """The players' optimizers, `{player name: optimizer}`; empty before `compile`."""
+        found = {
+            player.name: getattr(self, player.optimizer, None)
+            for player in self.PLAYERS
+        }
+        if any(opt is None for opt in found.values()):
+            return {}
+        return found
+
+    def _player(self, name):
+        """The `Player` called `name`."""
+        return next(player for player in self.PLAYERS if player.name == name)
+
+    def _variables(self, name):
+        """The trainable variables of player `name`'s networks, in order."""
+        return [
+            variable
+            for network in self._player(name).networks
+            for variable in getattr(self, network).trainable_variables
+        ]
+
+    # ------------------------------------------------------------ compile
+
+    def _check_compile_kwargs(self, kwargs, takes, own):
+        """Raises a TypeError unless `kwargs` are Keras' own compile options.
+
+        Those are `COMPILE_KWARGS`; the message says what this model's
+        `compile` takes besides them (`takes`) and what the model does
+        itself (`own`).
+        """
+        unknown = sorted(set(kwargs) - set(COMPILE_KWARGS))
+        if unknown:
+            raise TypeError(
+                f"{type(self).__name__}.compile() takes {takes} and the "
+                f"keras.Model.compile options {list(COMPILE_KWARGS)}; {own}. "
+                f"Received unexpected arguments: {unknown}"
+            )
+
+    def _get_loss(self, loss):
+        """The loss family of `loss` (`None`: `DEFAULT_LOSS`), checked."""
+        return losses_module.get(self.DEFAULT_LOSS if loss is None else loss)
+
+    def _compile_players(self, optimizers, kwargs):
+        """Checks the players' optimizers, compiles, and creates their state.
+
+        Args:
+            optimizers: `{compile argument: optimizer instance or name}`, one
+                entry per `Player`.
+            kwargs: `keras.Model.compile` options (`COMPILE_KWARGS`), kept
+                for `get_compile_config`. `jit_compile` defaults to Keras'
+                `"auto"`; under a multi-replica `tf.distribute` strategy XLA
+                is turned off (with a warning if it was asked for), since the
+                players' steps cannot be compiled there.
+
+        Raises:
+            ValueError: a player without an optimizer, or one optimizer
+                object given to two players (each keeps its own step count
+                and moment estimates).
+        """
+        optimizers = {arg: keras.optimizers.get(opt) for arg, opt in optimizers.items()}
+        missing = [arg for arg, opt in optimizers.items() if opt is None]
+        if missing:
+            raise ValueError(
+                f"Expected an optimizer for each player of {type(self).__name__}. "
+                "Received: " + ", ".join(f"{arg}=None" for arg in missing)
+            )
+        if len({id(opt) for opt in optimizers.values()}) != len(optimizers):
+            if len(optimizers) == 2:
+                expected, received = "two", "the same object for "
+            else:
+                expected, received = "three", "the same object more than once among "
+            raise ValueError(
+                f"Expected {expected} different optimizer objects: each player "
+                "keeps its own step count and moment estimates. Received "
+                f"{received}{_join(list(optimizers))}."
+            )
+        self._check_strategy()
+        self._compile_kwargs = dict(kwargs)
+        kwargs = {"jit_compile": "auto", **kwargs}
+        if self.distribute_strategy.num_replicas_in_sync > 1:
+            if kwargs["jit_compile"] is True:
+                warnings.warn(
+                    "XLA (jit_compile=True) cannot run under a multi-replica "
+                    "tf.distribute strategy; training without it.",
+                    stacklevel=3,
+                )
+            kwargs["jit_compile"] = False
+        # Keras' own single optimizer (`optimizer`) goes to Keras' compile.
+        keras.Model.compile(self, optimizer=optimizers.get("optimizer"), **kwargs)
+        for arg, optimizer in optimizers.items():
+            if arg != "optimizer":
+                setattr(self, arg, optimizer)
+        # Create the optimizer state now, inside the model's strategy scope,
+        # so that a reloaded model can restore it and MirroredStrategy
+        # mirrors it.
+        with self.distribute_strategy.scope():
+            for player in self.PLAYERS:
+                optimizer = getattr(self, player.optimizer)
+                if not optimizer.built:
+                    optimizer.build(self._variables(player.name))
+
+    def _check_strategy(self):
+        """Raises when the model cannot train under the current strategy."""
+
+    def _check_compiled(self):
+        if not self.optimizers:
+            args = ", ".join(f"{player.optimizer}=..." for player in self.PLAYERS)
+            raise RuntimeError(
+                f"Call `{type(self).__name__}.compile({args})` before `fit` or "
+                "`evaluate`."
+            )
+
+    # ---------------------------------------------------------------- fit
+
+    def fit(self, x=None, y=None, **kwargs):
+        """Trains the model; arguments as `keras.Model.fit`.
+
+        The data is checked by `_check_fit_data` before training starts, so
+        that bad data fails with a clear message and before any update. A
+        `tf.data.Dataset` shuffles itself: `shuffle` defaults to `False`
+        (Keras would warn that it is ignored).
+        """
+        self._check_compiled()
+        x, y = self._check_fit_data(x, y)
+        if isinstance(x, tf.data.Dataset):
+            kwargs.setdefault("shuffle", False)
+        return super().fit(x, y, **kwargs)
+
+    def _check_fit_data(self, x, y):
+        """Checks `fit`'s data before training; returns `(x, y)` to train on.
+
+        Raises:
+            ValueError: data that does not fit the model.
+        """
+        raise NotImplementedError
+
+    # ----------------------------------------------------------- trackers
+
+    def _add_trackers(self, *names):
+        """One `keras.metrics.Mean` per name, as the attribute `<name>_tracker`."""
+        for name in names:
+            setattr(self, f"{name}_tracker", keras.metrics.Mean(name=name))
+
+    def _tracker_of(self, name):
+        """The tracker of the term `name`."""
+        return getattr(self, f"{name}_tracker")
+
+    def _metric_names(self):
+        """The names of the reported terms, in `History`'s order."""
+        raise NotImplementedError
+
+    @property
+    def metrics(self):
+        return [self._tracker_of(name) for name in self._metric_names()]
+
+    def _record(self, terms, batch_size):
+        """Adds each reported term of `terms` to its tracker, weighted by the batch.
+
+        Weighting by the (local) batch size makes the (replica-summed)
+        means exact global-batch averages under `tf.distribute`. Terms that
+        are not reported are ignored.
+
+        Args:
+            terms: `{name: scalar}`, as the models' loss hooks return them.
+            batch_size: the number of samples the terms are means over.
+        """
+        weight = keras.ops.cast(batch_size, "float32")
+        for tracker in self.metrics:
+            if tracker.name in terms:
+                tracker.update_state(terms[tracker.name], sample_weight=weight)
+
+    def _results(self, skip=()):
+        """`{name: running mean}` of the reported trackers, except `skip`."""
+        return {m.name: m.result() for m in self.metrics if m.name not in skip}
+
+    # ---------------------------------------------------- gradients (TF)
+
+    def _gradients(self, player, tape, loss):
+        """Gradients of `loss` for player `player`'s variables, from `tape`.
+
+        The TensorFlow backend's gradient: a per-backend layer replaces this
+        method (and `_minimize`, which opens the tape).
+        """
+        return tape.gradient(loss, self._variables(player))
+
+    def _apply_gradients(self, player, grads):
+        """One step of player `player`'s optimizer along `grads`."""
+        optimizer = getattr(self, self._player(player).optimizer)
+        optimizer.apply_gradients(zip(grads, self._variables(player)))
+
+    def _minimize(self, player, loss_fn, weight=1.0):
+        """One gradient step of `player` on the loss that `loss_fn` computes.
+
+        Args:
+            player: the player's name.
+            loss_fn: `() -> (loss, aux)`, run under the tape; `aux` is any
+                structure the step needs afterwards (named terms, outputs).
+            weight: factor of the loss whose gradient is taken: the replica
+                weight under `tf.distribute` (see `replica_weight`).
+
+        Returns:
+            `(aux, grads)`: what `loss_fn` returned besides the loss, and the
+            gradients of `loss * weight` that were applied.
+        """
+        with tf.GradientTape() as tape:
+            loss, aux = loss_fn()
+            scaled_loss = loss * weight
+        grads = self._gradients(player, tape, scaled_loss)
+        self._apply_gradients(player, grads)
+        return aux, grads
+
+    def _minimize_jointly(self, loss_fn, weight=1.0):
+        """One gradient step of several players, all from one forward pass.
+
+        Args:
+            loss_fn: `() -> ({player name: loss}, aux)`, run under one tape.
+            weight: factor of every loss whose gradient is taken (see
+                `_minimize`).
+
+        Returns:
+            `aux`. All gradients are taken before any update is applied;
+            the updates are applied in the order of the losses.
+        """
+        with tf.GradientTape(persistent=True) as tape:
+            losses, aux = loss_fn()
+            scaled = {player: loss * weight for player, loss in losses.items()}
+        grads = {
+            player: self._gradients(player, tape, loss)
+            for player, loss in scaled.items()
+        }
+        del tape
+        for player, player_grads in grads.items():
+            self._apply_gradients(player, player_grads)
+        return aux
+
+    # ------------------------------------------------------ serialization
+
+    def save_own_variables(self, store):
+        # Keras does not save seed-generator states; saving the noise stream's
+        # position makes a reloaded model continue with the noise it would
+        # have drawn next, so resuming training is exact.
+        super().save_own_variables(store)
+        if self.DRAWS_NOISE:
+            save_seed_state(self, store, "noise_seed_state")
+
+    def load_own_variables(self, store):
+        if self.DRAWS_NOISE:
+            load_own_variables_and_seed(self, store, "noise_seed_state")
+        else:
+            super().load_own_variables(store)
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            **{
+                label: keras.saving.serialize_keras_object(getattr(self, label))
+                for label in self.NETWORKS
+            },
+            **{key: getattr(self, key) for key in self.CONFIG},
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for label in cls.NETWORKS:
+            config[label] = keras.saving.deserialize_keras_object(config[label])
+        return cls(**config)
+
+    def get_compile_config(self):
+        if not self.optimizers:
+            return {}
+        config = {
+            player.optimizer: keras.optimizers.serialize(
+                getattr(self, player.optimizer)
+            )
+            for player in self.PLAYERS
+        }
+        if self.DEFAULT_LOSS is not None:
+            config["loss"] = losses_module.serialize(self.loss_family)
+        config.update({key: getattr(self, key) for key in self.COMPILE_CONFIG})
+        return {**config, **self._compile_kwargs}
+
+    def compile_from_config(self, config):
+        config = dict(config)
+        for player in self.PLAYERS:
+            config[player.optimizer] = keras.optimizers.deserialize(
+                config[player.optimizer]
+            )
+        if "loss" in config:
+            config["loss"] = losses_module.deserialize(config["loss"])
+        self.compile(**config)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _join(names):
+    """`a and b`, `a, b and c`."""
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def save_seed_state(layer, store, seed_key):
+    """Stores `layer.seed_generator`'s state under `seed_key` in `store`.
+
+    Keras does not save seed-generator states; the layers of this package
+    that draw noise save theirs in `save_own_variables` with this, and
+    restore it with `load_own_variables_and_seed`.
+    """
+    store[seed_key] = layer.seed_generator.state
+
+
+def load_own_variables_and_seed(layer, store, seed_key):
+    """`load_own_variables` for a layer that also saved a seed generator's state.
+
+    Files written before the state was saved have no `seed_key` and keep
+    the freshly seeded state.
+    """
+    if seed_key in set(store.keys()):
+        layer.seed_generator.state.assign(store[seed_key])
+    own = layer._trainable_variables + layer._non_trainable_variables
+    for i, variable in enumerate(own):
+        variable.assign(store[f"{i}"])
