@@ -49,7 +49,8 @@ def main(argv=None) -> int:
     )
     args = parser.parse_args(argv)
     settings = recipes.defaults_for("mnist_5k")
-    steps = args.epochs * (TRAIN_DIGITS // settings.batch_size)
+    batch_size = DEMO["batch_size"] or settings.batch_size
+    steps = args.epochs * (TRAIN_DIGITS // batch_size)
     rows = []
     print(
         "| seed | steps | train s | steps/s | FID | floor | confident | real | min class | pass |"
@@ -60,6 +61,7 @@ def main(argv=None) -> int:
             result = experiments.train(
                 "mnist_5k",
                 epochs=args.epochs,
+                batch_size=batch_size,
                 out_dir=Path(args.keep or tmp) / f"seed_{seed}",
                 seed=seed,
                 sample_every=DEMO["sample_every"],
@@ -88,6 +90,7 @@ def main(argv=None) -> int:
                 "date": time.strftime("%Y-%m-%d"),
                 "settings": {
                     **dataclasses.asdict(settings),
+                    "batch_size": batch_size,
                     "epochs": args.epochs,
                     "steps": steps,
                 },
