@@ -30,19 +30,22 @@ the means, spreads and win counts over seeds).
 L1-only U-Net, then Pix2Pix warm-started from it at several `l1_weight`
 lambdas (`benchmarks/perception_distortion.py`).
 
-Measured 2026-12-04 (800 steps, 2-core CPU under load, one seed), with
-the paper's settings (rate 5e-4, `l1_weight` 100, both nets from the
-same initial weights; benchmarks/results/photo_restoration.json) the
-classical methods win everywhere: x4, bicubic 35.25 dB against 34.60 (L1
-alone) and 26.62 (pix2pix, whose high-frequency ratio of 12 is
-artefacts, not detail); denoising at `noise_std` 0.2, non-local means
-31.47 dB against 24.27 and 24.06 (the noisy input: 20.50); inpainting,
-biharmonic 48.17 dB against 26.48. With the current `DEFAULT` (rate
-4e-3, `l1_weight` 1000, pix2pix warm-started from the L1 solution;
-photo_restoration_sr.json) pix2pix beats bicubic at x4, narrowly: 35.40
-dB against 35.25 (L1 alone 35.27), a margin within run-to-run spread
-(without the warm start, L1 alone scored 35.47 and pix2pix 35.34).
-Denoising and inpainting have not been re-run with it.
+Measured 2026-12-04/05 (800 steps, 2-core CPU shared with other jobs).
+With the paper's settings (rate 5e-4, `l1_weight` 100, both nets from the
+same initial weights; one seed,
+benchmarks/results/photo_restoration_paper_settings.json) the classical
+methods win everywhere and pix2pix diverges at x4 (26.62 dB against
+bicubic's 35.25; a high-frequency ratio of 12 is artefacts, not detail).
+With `DEFAULT` (photo_restoration_sr.json, seeds 0-2;
+photo_restoration.json, seed 0): x4, pix2pix 35.41 +- 0.17 dB against
+bicubic 35.25 (above it on 2 of 3 seeds) and L1 alone 35.27 +- 0.12;
+denoising at `noise_std` 0.1 / 0.2 / 0.4, pix2pix 32.78 / 29.45 / 25.44
+dB against the noisy input's 26.30 / 20.50 / 15.07 and non-local means'
+35.92 / 31.47 / 26.61; inpainting, both networks return their input
+(23.85 dB) against biharmonic's 48.17. From the L1 solution, `l1_weight`
+1 to 1000 give 35.21-35.40 dB at x4 and high-frequency ratios 0.016-0.017
+(L1 alone 0.012; perception_distortion.json): in this budget the
+adversarial term buys little sharpness.
 
 Example:
 
