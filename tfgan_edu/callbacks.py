@@ -21,7 +21,7 @@ from tfgan_edu import metrics, viz
 from tfgan_edu._checks import check_int
 from tfgan_edu.metrics import features as metric_features
 from tfgan_edu.metrics.extraction import check_source
-from tfgan_edu.metrics.mode_coverage import _mixture as _check_mixture
+from tfgan_edu.metrics.mode_coverage import mixture_modes
 from tfgan_edu.metrics.moments import check_statistics
 
 
@@ -657,7 +657,7 @@ class ModeCoverageMonitor(_EpochMonitor):
         seed: int | None = 0,
     ) -> None:
         super().__init__(every_n_epochs, num_samples, seed)
-        _check_mixture(mixture)  # now, before training starts
+        mixture_modes(mixture)  # checked now, before training starts
         self.mixture = mixture
 
     def measure(self, samples: np.ndarray) -> dict[str, float]:

@@ -32,7 +32,25 @@ HIGH_QUALITY_SIGMAS: float = 3.0
 """A sample within this many standard deviations of a mode is high quality."""
 
 
-def _mixture(mixture: str | tuple[np.ndarray, float]) -> tuple[np.ndarray, float]:
+def mixture_modes(mixture: str | tuple[np.ndarray, float]) -> tuple[np.ndarray, float]:
+    """The modes and the standard deviation of a 2-D mixture, checked.
+
+    Args:
+        mixture: `"ring"`, `"grid"` or a `(centres, sigma)` pair, centres of
+            shape `(k, 2)` and a positive sigma.
+
+    Returns:
+        `(centres, sigma)`: float64 `(k, 2)` and a float.
+
+    Raises:
+        ValueError: for anything else, saying what was expected.
+
+    Example:
+
+    >>> centres, sigma = mixture_modes("ring")
+    >>> centres.shape, sigma
+    ((8, 2), 0.02)
+    """
     if isinstance(mixture, str):
         if mixture not in ("ring", "grid"):
             raise ValueError(
@@ -85,7 +103,7 @@ def mode_coverage(
     >>> stats["modes"], round(stats["high_quality"], 4), round(stats["reverse_kl"], 4)
     (1, 0.6667, 0.6931)
     """
-    centres, sigma = _mixture(mixture)
+    centres, sigma = mixture_modes(mixture)
     samples = np.asarray(samples, dtype=np.float64)
     if samples.ndim != 2 or samples.shape[1] != 2 or len(samples) == 0:
         raise ValueError(
