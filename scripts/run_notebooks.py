@@ -9,6 +9,7 @@ average during the run (see `tfgan_edu._notebook_cache.record_full_run`).
 Commit those files: the documentation site renders them.
 
     python scripts/run_notebooks.py [PREFIX ...]
+    python scripts/run_notebooks.py --list   # the committed runs' records
 """
 
 from __future__ import annotations
@@ -42,9 +43,30 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("prefixes", nargs="*", help="e.g. 01 02 (default: all)")
     parser.add_argument("--out", type=Path, default=EXECUTED)
+    parser.add_argument(
+        "--list",
+        action="store_true",
+        help="print each committed run's wall time, machine, load and date",
+    )
     args = parser.parse_args(argv)
 
     from tfgan_edu import _notebook_cache as cache
+
+    if args.list:
+        import nbformat
+
+        for source in select(args.prefixes):
+            status = cache.full_run_status(source, args.out)
+            record = {}
+            if status != "missing":
+                copy = nbformat.read(args.out / source.name, as_version=4)
+                record = copy.metadata.get("tfgan_edu_executed", {})
+            print(
+                f"{source.name}: {status}, {record.get('wall_time_s', '?')} s wall "
+                f"on {record.get('date', '?')}, {record.get('machine', '?')} "
+                f"(load average {record.get('load_average', '?')})"
+            )
+        return 0
 
     for source in select(args.prefixes):
         print(f"{source.name}: running in full mode...", flush=True)
