@@ -136,24 +136,21 @@ def test_inpaint_masks_are_where_degrade_blanks_and_biharmonic_keeps_the_rest():
     assert err_filled < 0.7 * err_gray
 
 
-def test_smoke_benchmark_writes_every_setting_and_method(tmp_path):
-    out = tmp_path / "smoke.json"
+def _run_smoke_benchmark(script: str, out, *args: str) -> dict:
+    """Runs `benchmarks/<script> --smoke ARGS --out OUT`; returns its JSON."""
     subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "benchmarks" / "photo_restoration.py"),
-            "--smoke",
-            "--seeds",
-            "0",
-            "1",
-            "--out",
-            str(out),
-        ],
+        [sys.executable, str(ROOT / "benchmarks" / script), "--smoke", *args]
+        + ["--out", str(out)],
         check=True,
         cwd=ROOT,
         capture_output=True,
     )
-    payload = json.loads(out.read_text())
+    return json.loads(out.read_text())
+
+
+def test_smoke_benchmark_writes_every_setting_and_method(tmp_path):
+    out = tmp_path / "smoke.json"
+    payload = _run_smoke_benchmark("photo_restoration.py", out, "--seeds", "0", "1")
     assert {
         "rows",
         "summary",
@@ -423,24 +420,15 @@ def test_perception_distortion_is_train_networks_l1_then_pix2pix_per_lambda(
 
 def test_perception_distortion_smoke_benchmark_writes_its_table(tmp_path):
     out = tmp_path / "pd.json"
-    subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "benchmarks" / "perception_distortion.py"),
-            "--smoke",
-            "--task",
-            "denoise",
-            "--l1-weights",
-            "10",
-            "1000",
-            "--out",
-            str(out),
-        ],
-        check=True,
-        cwd=ROOT,
-        capture_output=True,
+    payload = _run_smoke_benchmark(
+        "perception_distortion.py",
+        out,
+        "--task",
+        "denoise",
+        "--l1-weights",
+        "10",
+        "1000",
     )
-    payload = json.loads(out.read_text())
     assert {
         "task",
         "noise_std",
