@@ -1,6 +1,7 @@
 # tfgan_edu: `make demo` and `make test` work on a fresh machine.
 # Both create the virtual environment in .venv when it is missing and
-# install the package with the versions pinned in constraints.txt.
+# install the package with the versions pinned in constraints.txt, with the
+# JAX and PyTorch backends (CPU builds) for the backend parity tests.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -19,13 +20,14 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export KERAS_BACKEND := tensorflow
 export MPLBACKEND := Agg
 
-.PHONY: help install demo test test-fast lint format benchmark benchmark-metrics clean \
+.PHONY: help install demo test test-fast test-backends lint format benchmark benchmark-metrics clean \
 	notebooks tag-notebooks gallery docs docs-zh docs-pot
 
 help:
 	@echo "make demo       train the default models on embedded data, write pictures + metrics to $(DEMO_OUT)/"
 	@echo "make test       run the whole test suite (unit, end-to-end, doctests, notebooks)"
 	@echo "make test-fast  the suite without the slow end-to-end and notebook tests"
+	@echo "make test-backends  GAN on TensorFlow, JAX and PyTorch: parity tests, one process per backend"
 	@echo "make lint       ruff check + format check"
 	@echo "make benchmark  throughput of fit() vs a hand-written training step"
 	@echo "make docs       build the documentation site into $(DOCS_HTML)/ (warnings are errors), English and Chinese"
@@ -41,7 +43,7 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): $(PY) setup.cfg pyproject.toml constraints.txt
-	$(PY) -m pip install --quiet -c constraints.txt -e ".[cpu,dev,docs]"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[cpu,dev,docs,jax,torch]"
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -57,6 +59,11 @@ test: $(STAMP) docs-deps
 test-fast: $(STAMP)
 	OPENBLAS_NUM_THREADS=1 \
 		$(PY) -m pytest -q -m "not slow and not notebook" $(PYTEST_PARALLEL) $(PYTEST_ARGS)
+
+# The suite runs on TensorFlow (KERAS_BACKEND above); tests/backends starts
+# one process per backend itself. `make test` includes them.
+test-backends: $(STAMP)
+	OPENBLAS_NUM_THREADS=1 $(PY) -m pytest -q tests/backends $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check tfgan_edu tests benchmarks

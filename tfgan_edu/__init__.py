@@ -1,7 +1,9 @@
 """tfgan_edu: generative adversarial networks for learning and teaching.
 
 Every model is a subclassed `keras.Model` whose `train_step` plays the
-minimax game, so it trains with the ordinary `model.fit`.
+minimax game, so it trains with the ordinary `model.fit`, on the Keras
+backend you configured (`KERAS_BACKEND`: TensorFlow by default; `GAN` also
+on JAX and PyTorch).
 
 Example:
 
@@ -13,28 +15,27 @@ Example:
 
 import os
 
-# Quiet TensorFlow's C++ start-up chatter unless the user asked for it, and
-# make sure Keras runs on TensorFlow: every model here is written for it.
+# Quiet TensorFlow's C++ start-up chatter unless the user asked for it.
+# The Keras backend is the user's (KERAS_BACKEND or keras.json): the package
+# never sets it.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
+from tfgan_edu import _backend  # noqa: E402
+
+# The data pipelines (tf.data) and the metrics use TensorFlow on every
+# backend, as Keras 3's own data handling does.
 try:
     import tensorflow  # noqa: F401
 except ImportError as exc:  # pragma: no cover - depends on the install
     raise ImportError(
-        "tfgan_edu needs TensorFlow. Install it with the package's `cpu` or "
-        "`gpu` extra: `pip install 'tfgan-edu[cpu]'` or "
-        "`pip install 'tfgan-edu[gpu]'`."
+        "tfgan_edu needs TensorFlow (for its data pipelines on every Keras "
+        "backend). Install it with the package's `cpu` or `gpu` extra: "
+        "`pip install 'tfgan-edu[cpu]'` or `pip install 'tfgan-edu[gpu]'`."
     ) from exc
 
-import keras
-
-if keras.backend.backend() != "tensorflow":  # pragma: no cover
-    raise ImportError(
-        "tfgan_edu runs on Keras 3 with the TensorFlow backend. Unset "
-        "KERAS_BACKEND or set it to 'tensorflow' before importing keras. "
-        f"Received: KERAS_BACKEND={keras.backend.backend()!r}"
-    )
+# Before Keras fails on a missing backend package with a bare
+# ModuleNotFoundError: name the extra that installs it.
+_backend.check_installed(_backend.configured())
 
 from tfgan_edu import (  # noqa: E402
     augment,

@@ -27,8 +27,9 @@ import numbers
 from collections.abc import Callable
 
 import keras
-import tensorflow as tf
 from keras import ops
+
+from tfgan_edu import _backend
 
 # Inside the square root of the gradient norm: the derivative of sqrt is
 # infinite at 0, so without it a critic with a zero input gradient (a
@@ -45,6 +46,13 @@ def _samples(x, name):
             f"Received: {name}.shape={tuple(x.shape)}"
         )
     return x
+
+
+def _compatible(a, b):
+    """Whether two static shapes can be the same (`None` matches any size)."""
+    return len(a) == len(b) and all(
+        x is None or y is None or x == y for x, y in zip(a, b)
+    )
 
 
 def _check_labels(labels, x, name):
@@ -67,13 +75,14 @@ def _input_gradient_sq_norms(critic, x, labels):
     example the gradient of its own scores, since examples do not interact
     (which is why gradient-penalized critics avoid batch normalization).
     """
-    with tf.GradientTape() as tape:
-        tape.watch(x)
+
+    def total_score(x):
         inputs = x if labels is None else [x, labels]
-        scores = critic(inputs, training=True)
-        total = ops.sum(ops.cast(scores, "float32"))
-    # A critic whose output ignores x (a constant) has a zero gradient.
-    grads = tape.gradient(total, x, unconnected_gradients=tf.UnconnectedGradients.ZERO)
+        return ops.sum(ops.cast(critic(inputs, training=True), "float32"))
+
+    # A tape on TensorFlow, jax.grad on JAX, autograd on PyTorch; a critic
+    # whose output ignores x (a constant) has a zero gradient.
+    grads = _backend.current().input_gradients(total_score, x)
     # (B, ...) -> (B,)
     return ops.sum(ops.square(grads), axis=tuple(range(1, len(x.shape))))
 
@@ -129,7 +138,7 @@ def gradient_penalty(
     0.1715...
     """
     real, fake = _samples(real, "real"), _samples(fake, "fake")
-    if not real.shape.is_compatible_with(fake.shape):
+    if not _compatible(real.shape, fake.shape):
         raise ValueError(
             "Expected `real` and `fake` to have the same shape. Received: "
             f"real.shape={tuple(real.shape)}, fake.shape={tuple(fake.shape)}"

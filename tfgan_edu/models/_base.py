@@ -13,9 +13,13 @@ model:
 - `fit`, with the data check `_check_fit_data` that each model implements;
 - the trackers: `_record` puts named loss terms into the `keras.metrics.Mean`
   of the same name, in one place;
-- the gradient plumbing, in two small methods that a per-backend layer can
-  replace: `_gradients` (TensorFlow: a `GradientTape`) and
-  `_apply_gradients`, joined by `_minimize` for the usual one-tape update.
+- the gradient plumbing, `_minimize` (one player's update),
+  `_minimize_jointly` (several players from one forward pass) and
+  `_apply_gradients`, which hand over to the per-backend layer
+  `tfgan_edu._backend` (TensorFlow: `GradientTape`; JAX: stateless
+  `jax.value_and_grad`; PyTorch: autograd), and `train_step`/`test_step`,
+  Keras' entry points, which run the model's `_train_step`/`_test_step`
+  the way the backend's trainer needs.
 
 Each model file then holds only what makes that model different: its
 networks' checks, its losses and its `train_step`, written as the
@@ -43,7 +47,12 @@ import warnings
 import keras
 import tensorflow as tf
 
+from tfgan_edu import _backend
 from tfgan_edu import losses as losses_module
+
+# The per-backend layer for the backend Keras runs on (fixed once Keras is
+# imported).
+BACKEND = _backend.current()
 
 # The options of `keras.Model.compile` that the models pass through.
 COMPILE_KWARGS = ("jit_compile", "run_eagerly", "steps_per_execution")
@@ -73,13 +82,15 @@ class Player:
     optimizer: str
 
 
-class AdversarialModel(keras.Model):
+class AdversarialModel(BACKEND.TrainerMixin, keras.Model):
     """Base of the models: players, optimizers, seed, config, `fit`, trackers.
 
     Subclasses set the class attributes below, call `super().__init__(seed=...,
     **kwargs)` and then `_set_networks(...)` in their constructor, create
     their trackers with `_add_trackers`, and implement `_check_fit_data`,
-    `_metric_names`, `train_step` and `test_step`.
+    `_metric_names`, and `_train_step` and `_test_step` (the step as the
+    algorithm, on any backend) or, on TensorFlow alone, `train_step` and
+    `test_step`.
 
     Class attributes:
         PLAYERS: the `Player`s, in the order of their optimizers in
@@ -95,6 +106,10 @@ class AdversarialModel(keras.Model):
             `seed_generator` (whose state is then saved with the model).
         DEFAULT_LOSS: the loss family `compile` uses for `loss=None`
             (`None`: the model has no loss family).
+        BACKENDS: the Keras backends the model trains on. Declared by each
+            model of the package for itself: a model that inherits from a
+            ported one is not ported by that (its own steps may use
+            TensorFlow); `("tensorflow",)` where not declared.
 
     Args:
         seed: seed of `seed_generator` (`None`: random).
@@ -107,8 +122,10 @@ class AdversarialModel(keras.Model):
     COMPILE_CONFIG: tuple[str, ...] = ()
     DRAWS_NOISE = True
     DEFAULT_LOSS: str | None = "non_saturating"
+    BACKENDS: tuple[str, ...] = ("tensorflow",)
 
     def __init__(self, seed=None, **kwargs):
+        _check_backend(type(self))
         super().__init__(**kwargs)
         self.seed = seed
         if self.DRAWS_NOISE:
@@ -212,7 +229,7 @@ class AdversarialModel(keras.Model):
         self._check_strategy()
         self._compile_kwargs = dict(kwargs)
         kwargs = {"jit_compile": "auto", **kwargs}
-        if self.distribute_strategy.num_replicas_in_sync > 1:
+        if BACKEND.num_replicas(self) > 1:
             if kwargs["jit_compile"] is True:
                 warnings.warn(
                     "XLA (jit_compile=True) cannot run under a multi-replica "
@@ -228,7 +245,7 @@ class AdversarialModel(keras.Model):
         # Create the optimizer state now, inside the model's strategy scope,
         # so that a reloaded model can restore it and MirroredStrategy
         # mirrors it.
-        with self.distribute_strategy.scope():
+        with BACKEND.variable_scope(self):
             for player in self.PLAYERS:
                 optimizer = getattr(self, player.optimizer)
                 if not optimizer.built:
@@ -308,28 +325,54 @@ class AdversarialModel(keras.Model):
         """`{name: running mean}` of the reported trackers, except `skip`."""
         return {m.name: m.result() for m in self.metrics if m.name not in skip}
 
-    # ---------------------------------------------------- gradients (TF)
+    # ---------------------------------------------------------- the step
+
+    def train_step(self, *args):
+        """Keras' entry point: runs `_train_step` as the backend's trainer needs.
+
+        TensorFlow and PyTorch call `train_step(data)`; JAX calls
+        `train_step(state, data)` and gets `(logs, new_state)` (see
+        `tfgan_edu._backend.jax`).
+        """
+        return BACKEND.train_step(self, self._train_step, *args)
+
+    def test_step(self, *args):
+        """Keras' entry point for `evaluate`: runs `_test_step` (see `train_step`)."""
+        return BACKEND.test_step(self, self._test_step, *args)
+
+    def _train_step(self, data):
+        """One training step on the batch `data`, returning the logs."""
+        raise NotImplementedError
+
+    def _test_step(self, data):
+        """One evaluation step on the batch `data`, returning the logs."""
+        raise NotImplementedError
+
+    # ---------------------------------------------------------- gradients
 
     def _gradients(self, player, tape, loss):
-        """Gradients of `loss` for player `player`'s variables, from `tape`.
+        """Gradients of `loss` for player `player`'s variables, from a TensorFlow `tape`.
 
-        The TensorFlow backend's gradient: a per-backend layer replaces this
-        method (and `_minimize`, which opens the tape).
+        For the TensorFlow-only steps that open their own tape; backend
+        neutral code uses `_minimize`.
         """
-        return tape.gradient(loss, self._variables(player))
+        return BACKEND.gradients(tape, loss, self._variables(player))
 
     def _apply_gradients(self, player, grads):
         """One step of player `player`'s optimizer along `grads`."""
         optimizer = getattr(self, self._player(player).optimizer)
-        optimizer.apply_gradients(zip(grads, self._variables(player)))
+        BACKEND.apply_gradients(optimizer, grads, self._variables(player))
 
     def _minimize(self, player, loss_fn, weight=1.0):
         """One gradient step of `player` on the loss that `loss_fn` computes.
 
+        Only what `loss_fn` computes is differentiated (on TensorFlow it runs
+        under the tape): values computed before it are constants.
+
         Args:
             player: the player's name.
-            loss_fn: `() -> (loss, aux)`, run under the tape; `aux` is any
-                structure the step needs afterwards (named terms, outputs).
+            loss_fn: `() -> (loss, aux)`; `aux` is any structure the step
+                needs afterwards (named terms, outputs).
             weight: factor of the loss whose gradient is taken: the replica
                 weight under `tf.distribute` (see `replica_weight`).
 
@@ -337,18 +380,13 @@ class AdversarialModel(keras.Model):
             `(aux, grads)`: what `loss_fn` returned besides the loss, and the
             gradients of `loss * weight` that were applied.
         """
-        with tf.GradientTape() as tape:
-            loss, aux = loss_fn()
-            scaled_loss = loss * weight
-        grads = self._gradients(player, tape, scaled_loss)
-        self._apply_gradients(player, grads)
-        return aux, grads
+        return BACKEND.minimize(self, player, loss_fn, weight)
 
     def _minimize_jointly(self, loss_fn, weight=1.0):
         """One gradient step of several players, all from one forward pass.
 
         Args:
-            loss_fn: `() -> ({player name: loss}, aux)`, run under one tape.
+            loss_fn: `() -> ({player name: loss}, aux)`, run once.
             weight: factor of every loss whose gradient is taken (see
                 `_minimize`).
 
@@ -356,17 +394,7 @@ class AdversarialModel(keras.Model):
             `aux`. All gradients are taken before any update is applied;
             the updates are applied in the order of the losses.
         """
-        with tf.GradientTape(persistent=True) as tape:
-            losses, aux = loss_fn()
-            scaled = {player: loss * weight for player, loss in losses.items()}
-        grads = {
-            player: self._gradients(player, tape, loss)
-            for player, loss in scaled.items()
-        }
-        del tape
-        for player, player_grads in grads.items():
-            self._apply_gradients(player, player_grads)
-        return aux
+        return BACKEND.minimize_jointly(self, loss_fn, weight)
 
     # ------------------------------------------------------ serialization
 
@@ -427,6 +455,24 @@ class AdversarialModel(keras.Model):
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _check_backend(cls):
+    """Raises a NotImplementedError unless `cls` trains on Keras' backend.
+
+    What counts is the `BACKENDS` that the package's own model class (the
+    first of `cls`'s bases defined in `tfgan_edu`) declares for itself.
+    """
+    backend = BACKEND.NAME
+    own = next((c for c in cls.__mro__ if c.__module__.startswith("tfgan_edu.")), cls)
+    backends = vars(own).get("BACKENDS", ("tensorflow",))
+    if backend not in backends:
+        raise NotImplementedError(
+            f"{own.__name__} runs on the Keras backends {list(backends)} only, "
+            "for now (GAN runs on 'tensorflow', 'jax' and 'torch'). Set "
+            "KERAS_BACKEND=tensorflow before importing keras. Received: "
+            f"keras.backend.backend()={backend!r}"
+        )
 
 
 def _join(names):

@@ -1,4 +1,4 @@
-"""Helpers shared by the model modules: data checks and `tf.distribute` plumbing.
+"""Helpers shared by the model modules: data checks and multi-replica plumbing.
 
 Every name here is public within the package: the model modules import
 them as this module's API (`from tfgan_edu.models import _common`).
@@ -16,6 +16,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
+from tfgan_edu import _backend
 from tfgan_edu._checks import check_int
 
 
@@ -73,42 +74,25 @@ def replica_weight(batch_size):
     """Weight that turns a per-replica mean into its share of the global mean.
 
     Keras sums gradients over replicas, so each replica's loss is scaled by
-    `local_batch / global_batch` (1 without a multi-replica strategy).
+    `local_batch / global_batch` (1 without a multi-replica strategy; the
+    backend layer's `replica_weight`).
 
     Example:
 
     >>> replica_weight(16)
     1.0
     """
-    ctx = tf.distribute.get_replica_context()
-    if ctx is None or ctx.num_replicas_in_sync == 1:
-        return 1.0
-    local = tf.cast(batch_size, "float32")
-    return local / ctx.all_reduce(tf.distribute.ReduceOp.SUM, local)
+    return _backend.current().replica_weight(batch_size)
 
 
 def update_moving_average(averages, values, decay):
     """`average <- decay * average + (1 - decay) * value`, for each pair.
 
-    Under several replicas the (mirrored) averages are updated in a merge
-    call, as Keras optimizers update mirrored weights.
+    Under several `tf.distribute` replicas the (mirrored) averages are
+    updated in a merge call, as Keras optimizers update mirrored weights
+    (the backend layer's `update_moving_average`).
     """
-
-    def blend(average, value):
-        return average.assign(decay * average + (1.0 - decay) * value)
-
-    ctx = tf.distribute.get_replica_context()
-    if ctx is None or ctx.num_replicas_in_sync == 1:
-        for average, value in zip(averages, values):
-            blend(average, value)
-        return
-
-    def merge_fn(strategy, pairs):
-        for average, value in pairs:
-            strategy.extended.update(average, blend, args=(value,), group=False)
-
-    pairs = [(a.value, v.value) for a, v in zip(averages, values)]
-    ctx.merge_call(merge_fn, args=(pairs,))
+    _backend.current().update_moving_average(averages, values, decay)
 
 
 def drop_missing(batch):

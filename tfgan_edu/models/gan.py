@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import keras
 import numpy as np
-import tensorflow as tf
 from keras import ops
 
 from tfgan_edu import augment as augment_module
@@ -12,7 +11,7 @@ from tfgan_edu import diagnostics as diagnostics_module
 from tfgan_edu import penalties
 from tfgan_edu._checks import check_int, check_non_negative
 from tfgan_edu.models import _common
-from tfgan_edu.models._base import AdversarialModel, Player
+from tfgan_edu.models._base import BACKEND, AdversarialModel, Player
 
 # The extra `History` entries of `compile(diagnostics=True)`, in order.
 DIAGNOSTICS = (
@@ -77,6 +76,7 @@ class GAN(AdversarialModel):
     (5, 2)
     """
 
+    BACKENDS = ("tensorflow", "jax", "torch")
     PLAYERS = (
         Player("d", ("discriminator",), "d_optimizer"),
         Player("g", ("generator",), "g_optimizer"),
@@ -274,7 +274,7 @@ class GAN(AdversarialModel):
         if ema_decay is not None and getattr(self, "ema_generator", None) is None:
             # Starts as a copy of the generator; created in the model's
             # strategy scope, so MirroredStrategy mirrors it.
-            with self.distribute_strategy.scope():
+            with BACKEND.variable_scope(self):
                 self.ema_generator = keras.models.clone_model(self.generator)
                 self.ema_generator.set_weights(self.generator.get_weights())
 
@@ -331,13 +331,15 @@ class GAN(AdversarialModel):
 
     # ------------------------------------------------------------ training
 
-    def train_step(self, data):
+    def _train_step(self, data):
         # 3. Real samples: the batch `fit` hands over (checked while tracing);
         # `labels` is None here and the class labels in a conditional GAN.
         real, labels = self._unpack(data)
         batch_size = ops.shape(real)[0]
         # 1 under one device; this replica's share of the global batch under
-        # tf.distribute, where Keras sums the replicas' gradients.
+        # tf.distribute, where Keras sums the replicas' gradients. Each
+        # `_minimize` below is one player's update on any backend
+        # (tfgan_edu._backend: a tape, jax.value_and_grad, or autograd).
         weight = _common.replica_weight(batch_size)
 
         for _ in range(self.d_steps):  # 5. is repeated k = d_steps times
@@ -387,7 +389,7 @@ class GAN(AdversarialModel):
         self._record(terms, batch_size)
         return self._results()
 
-    def test_step(self, data):
+    def _test_step(self, data):
         real, labels = self._unpack(data)
         batch_size = ops.shape(real)[0]
         fake = self._generate(self._sample_latent(batch_size), labels, training=False)
@@ -523,16 +525,14 @@ class GAN(AdversarialModel):
         returns this replica's slice, so replicas get different noise and
         the global batch sees the noise a single device would.
         """
-        ctx = tf.distribute.get_replica_context()
-        if ctx is None or ctx.num_replicas_in_sync == 1:
+        split = BACKEND.global_batch(batch_size)
+        if split is None:
             return keras.random.normal(
                 (batch_size, self.latent_dim), seed=self.seed_generator
             )
-        sizes = ctx.all_gather(tf.reshape(batch_size, (1,)), axis=0)
-        replica = tf.cast(ctx.replica_id_in_sync_group, sizes.dtype)
-        offset = tf.reduce_sum(sizes[:replica])
+        global_size, offset = split
         z = keras.random.normal(
-            (tf.reduce_sum(sizes), self.latent_dim), seed=self.seed_generator
+            (global_size, self.latent_dim), seed=self.seed_generator
         )
         return z[offset : offset + batch_size]
 

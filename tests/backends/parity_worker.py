@@ -1,0 +1,154 @@
+"""Runs the parity scenarios of `test_parity.py` on one Keras backend.
+
+Run as `KERAS_BACKEND=<backend> python parity_worker.py <folder>`: the
+backend is fixed when Keras is imported, so each backend runs in a process
+of its own. The TensorFlow run writes the shared initial weights, the noise
+and a saved model into `<folder>`; the JAX and PyTorch runs read them. Each
+run writes `<folder>/<backend>.npz`: per scenario, the losses of each step
+and the weights after the last one.
+
+Scenarios (ring MLPs, Adam, the noise injected from one table):
+
+- `plain`: the non-saturating loss, 3 steps;
+- `r1`: R1 (gamma 1), `d_steps=2`, EMA 0.9, diagnostics, 3 steps;
+- `gp`: the gradient penalty (lambda 10) with a linear critic, whose input
+  gradient is its weight vector wherever the interpolate falls, so the
+  step does not depend on the backend's uniform draws; 3 steps;
+- `resume`: the TensorFlow run saves `plain` after its 3 steps to a
+  `.keras` file; every backend loads it and trains one more step.
+"""
+
+import os
+import sys
+
+import numpy as np
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+from keras import ops  # noqa: E402
+
+import tfgan_edu as tge  # noqa: E402
+from tfgan_edu.models._base import _check_backend  # noqa: E402
+
+LATENT_DIM = 4
+BATCH = 32
+STEPS = 3
+BACKEND = keras.backend.backend()
+
+
+@keras.saving.register_keras_serializable(package="tfgan_edu_parity")
+class InjectedNoiseGAN(tge.GAN):
+    """A GAN whose noise comes from a fixed table, the same on every backend.
+
+    Draw number `d_updates + g_updates` (the updates taken so far) is row
+    `(d_updates + g_updates) mod len(table)` of the table: every draw of a
+    step gets a row of its own, and the index is a value of the state (so
+    it works under `jit`).
+    """
+
+    def _sample_latent(self, batch_size):
+        table = np.random.default_rng(1).standard_normal((16, BATCH, LATENT_DIM))
+        draws = self.d_optimizer.iterations + self.g_optimizer.iterations
+        row = ops.take(
+            ops.convert_to_tensor(table.astype("float32")), draws % 16, axis=0
+        )
+        return row[:batch_size]
+
+
+def make_gan(linear_critic=False):
+    """Small ring MLPs (8 hidden units) and, optionally, a linear critic."""
+    generator = tge.networks.mlp_generator(
+        latent_dim=LATENT_DIM, output_shape=(2,), hidden_units=(8, 8)
+    )
+    if linear_critic:
+        discriminator = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    else:
+        discriminator = tge.networks.mlp_discriminator(
+            input_shape=(2,), hidden_units=(8, 8)
+        )
+    return InjectedNoiseGAN(generator, discriminator, latent_dim=LATENT_DIM, seed=0)
+
+
+def weights_of(gan):
+    """The generator's, the discriminator's (and the EMA generator's) weights."""
+    nets = [gan.generator, gan.discriminator]
+    if getattr(gan, "ema_generator", None) is not None:
+        nets.append(gan.ema_generator)
+    return [np.asarray(ops.convert_to_numpy(w)) for net in nets for w in net.weights]
+
+
+def train(gan, real, steps):
+    """`steps` calls of `train_on_batch`, returning each step's logs as rows."""
+    rows = []
+    for _ in range(steps):
+        gan.reset_metrics()
+        logs = gan.train_on_batch(real, return_dict=True)
+        rows.append([float(logs[k]) for k in sorted(logs)])
+    return np.array(rows), sorted(logs)
+
+
+def main(folder):
+    real = tge.data.toy2d.sample("ring", n=BATCH, seed=0).astype("float32")
+    init_path = os.path.join(folder, "init.npz")
+    out = {}
+    scenarios = {
+        "plain": ({}, False),
+        "r1": (dict(r1_weight=1.0, d_steps=2, ema_decay=0.9, diagnostics=True), False),
+        "gp": (dict(gradient_penalty_weight=10.0), True),
+    }
+    init = dict(np.load(init_path)) if BACKEND != "tensorflow" else {}
+    for name, (options, linear) in scenarios.items():
+        keras.utils.set_random_seed(0)
+        gan = make_gan(linear)
+        key = f"{name}_init"
+        nets = [gan.generator, gan.discriminator]
+        if BACKEND == "tensorflow":
+            init[key] = np.concatenate(
+                [np.ravel(w) for net in nets for w in net.get_weights()]
+            )
+        flat, start = init[key], 0
+        for net in nets:
+            values = []
+            for w in net.get_weights():
+                values.append(flat[start : start + w.size].reshape(w.shape))
+                start += w.size
+            net.set_weights(values)
+        gan.compile(
+            d_optimizer=keras.optimizers.Adam(1e-2, beta_1=0.5),
+            g_optimizer=keras.optimizers.Adam(1e-2, beta_1=0.5),
+            **options,
+        )
+        if getattr(gan, "ema_generator", None) is not None:
+            gan.ema_generator.set_weights(gan.generator.get_weights())
+        losses, names = train(gan, real, STEPS)
+        out[f"{name}_losses"] = losses
+        out[f"{name}_names"] = np.array(names)
+        for i, w in enumerate(weights_of(gan)):
+            out[f"{name}_w{i}"] = w
+        if name == "plain" and BACKEND == "tensorflow":
+            gan.save(os.path.join(folder, "plain.keras"))
+
+    # Resume: the TensorFlow file, loaded here, one more step.
+    gan = keras.models.load_model(os.path.join(folder, "plain.keras"))
+    for i, w in enumerate(weights_of(gan)):
+        out[f"loaded_w{i}"] = w
+    out["resume_losses"], _ = train(gan, real, 1)
+    for i, w in enumerate(weights_of(gan)):
+        out[f"resume_w{i}"] = w
+
+    # The backend is the environment's, and an unported model says so.
+    out["backend"] = np.array(keras.backend.backend())
+    try:
+        _check_backend(tge.VAE)
+        out["vae_error"] = np.array("")
+    except NotImplementedError as exc:
+        out["vae_error"] = np.array(str(exc))
+
+    if BACKEND == "tensorflow":
+        np.savez(init_path, **init)
+    np.savez(os.path.join(folder, f"{BACKEND}.npz"), **out)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

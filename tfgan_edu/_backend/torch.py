@@ -1,0 +1,114 @@
+"""The PyTorch side of the per-backend layer: autograd, one device.
+
+Keras' torch trainer calls `train_step(data)` eagerly. A player's step
+evaluates its loss, takes the gradient of that loss with respect to the
+player's variables alone with `torch.autograd.grad` (the counterpart of a
+`GradientTape` on the player's variables: the other player's parameters
+get no `.grad`, so nothing has to be zeroed between the players' updates),
+and applies it with `optimizer.apply` under `torch.no_grad`, as Keras'
+torch trainer does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import torch
+
+NAME = "torch"
+
+
+class TrainerMixin:
+    """Nothing to add to Keras' torch trainer."""
+
+
+def train_step(model, step, data):
+    """Runs the model's step `step` on `data`: Keras calls `train_step(data)` here."""
+    return step(data)
+
+
+def test_step(model, step, data):
+    """Runs the model's evaluation step `step` on `data`."""
+    with torch.no_grad():
+        return step(data)
+
+
+def _grads(loss, variables, retain_graph=False):
+    values = [variable.value for variable in variables]
+    grads = torch.autograd.grad(
+        loss, values, allow_unused=True, retain_graph=retain_graph
+    )
+    # A variable the loss does not reach has a zero gradient.
+    return [torch.zeros_like(v) if g is None else g for v, g in zip(values, grads)]
+
+
+def apply_gradients(optimizer, grads, variables):
+    """One step of `optimizer` along `grads`."""
+    with torch.no_grad():
+        optimizer.apply(grads, variables)
+
+
+def minimize(model, player, loss_fn, weight):
+    """One gradient step of `player` on `loss_fn`'s loss (see `AdversarialModel._minimize`)."""
+    loss, aux = loss_fn()
+    grads = _grads(loss * weight, model._variables(player))
+    model._apply_gradients(player, grads)
+    return aux, grads
+
+
+def minimize_jointly(model, loss_fn, weight):
+    """One step of several players from one forward pass (see `AdversarialModel._minimize_jointly`)."""
+    losses, aux = loss_fn()
+    players = list(losses)
+    grads = {
+        player: _grads(
+            losses[player] * weight,
+            model._variables(player),
+            retain_graph=i < len(players) - 1,
+        )
+        for i, player in enumerate(players)
+    }
+    for player, player_grads in grads.items():
+        model._apply_gradients(player, player_grads)
+    return aux
+
+
+def input_gradients(fn, x):
+    """The gradient of the scalar `fn(x)` with respect to `x`, itself differentiable.
+
+    The graph of the gradient is kept (`create_graph=True`), so that a
+    penalty on it can be differentiated with respect to the critic's
+    weights.
+    """
+    if not x.requires_grad:
+        x = x.detach().requires_grad_(True)
+    total = fn(x)
+    (grad,) = torch.autograd.grad(total, x, create_graph=True, allow_unused=True)
+    return torch.zeros_like(x) if grad is None else grad
+
+
+def num_replicas(model):
+    """1: one device."""
+    return 1
+
+
+def variable_scope(model):
+    """The scope to create `model`'s state in: none is needed on one device."""
+    return contextlib.nullcontext()
+
+
+def replica_weight(batch_size):
+    """1: the torch backend trains on one device here."""
+    return 1.0
+
+
+def global_batch(batch_size):
+    """`None`: one replica."""
+    return None
+
+
+def update_moving_average(averages, values, decay):
+    """`average <- decay * average + (1 - decay) * value`, for each pair, outside autograd."""
+    with torch.no_grad():
+        for average, value in zip(averages, values):
+            average.assign(decay * average.value + (1.0 - decay) * value.value)
