@@ -14,6 +14,9 @@ Scenarios (ring MLPs, Adam, the noise injected from one table):
 - `gp`: the gradient penalty (lambda 10) with a linear critic, whose input
   gradient is its weight vector wherever the interpolate falls, so the
   step does not depend on the backend's uniform draws; 3 steps;
+- `joint`: a two-player toy model whose players are updated from one
+  forward pass (`_minimize_jointly`: on JAX one `jax.vjp`, pulled back
+  once per player), one player on SGD and one on Adam, 3 steps;
 - `resume`: the TensorFlow run saves `plain` after its 3 steps to a
   `.keras` file; every backend loads it and trains one more step.
 """
@@ -29,7 +32,11 @@ import keras  # noqa: E402
 from keras import ops  # noqa: E402
 
 import tfgan_edu as tge  # noqa: E402
-from tfgan_edu.models._base import _check_backend  # noqa: E402
+from tfgan_edu.models._base import (  # noqa: E402
+    AdversarialModel,
+    Player,
+    _check_backend,
+)
 
 LATENT_DIM = 4
 BATCH = 32
@@ -54,6 +61,58 @@ class InjectedNoiseGAN(tge.GAN):
             ops.convert_to_tensor(table.astype("float32")), draws % 16, axis=0
         )
         return row[:batch_size]
+
+
+@keras.saving.register_keras_serializable(package="tfgan_edu_parity")
+class JointToy(AdversarialModel):
+    """Two linear players updated from one forward pass (`_minimize_jointly`).
+
+    `a` fits `a(x) + b(x)` to 1, `b` shrinks `a(x) * b(x)`: different losses
+    of one forward pass, so each gradient must be of its own loss.
+    """
+
+    BACKENDS = ("tensorflow", "jax", "torch")
+    PLAYERS = (
+        Player("a", ("net_a",), "a_optimizer"),
+        Player("b", ("net_b",), "b_optimizer"),
+    )
+    DRAWS_NOISE = False
+    DEFAULT_LOSS = None
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        nets = {}
+        for label in ("net_a", "net_b"):
+            nets[label] = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        self._set_networks(**nets)
+        self._add_trackers("a_loss", "b_loss")
+        self.built = True
+
+    def compile(self, a_optimizer, b_optimizer):
+        self._compile_players(
+            {"a_optimizer": a_optimizer, "b_optimizer": b_optimizer}, {}
+        )
+
+    def _metric_names(self):
+        return ["a_loss", "b_loss"]
+
+    def _check_fit_data(self, x, y):
+        return x, y
+
+    def _train_step(self, data):
+        x = data[0] if isinstance(data, (tuple, list)) else data
+
+        def loss_fn():
+            a, b = self.net_a(x), self.net_b(x)
+            losses = {
+                "a": ops.mean(ops.square(a + b - 1.0)),
+                "b": ops.mean(ops.square(a * b)),
+            }
+            return losses, {f"{k}_loss": v for k, v in losses.items()}
+
+        terms = self._minimize_jointly(loss_fn)
+        self._record(terms, ops.shape(x)[0])
+        return self._results()
 
 
 def make_gan(linear_critic=False):
@@ -128,6 +187,21 @@ def main(folder):
             out[f"{name}_w{i}"] = w
         if name == "plain" and BACKEND == "tensorflow":
             gan.save(os.path.join(folder, "plain.keras"))
+
+    # Two players from one forward pass.
+    keras.utils.set_random_seed(0)
+    toy = JointToy()
+    if BACKEND == "tensorflow":
+        init["joint_init"] = np.concatenate([np.ravel(w) for w in toy.get_weights()])
+    flat, values = init["joint_init"], []
+    for w in toy.get_weights():
+        values.append(flat[: w.size].reshape(w.shape))
+        flat = flat[w.size :]
+    toy.set_weights(values)
+    toy.compile(keras.optimizers.SGD(0.1), keras.optimizers.Adam(1e-2))
+    out["joint_losses"], _ = train(toy, real, STEPS)
+    for i, w in enumerate(toy.get_weights()):
+        out[f"joint_w{i}"] = w
 
     # Resume: the TensorFlow file, loaded here, one more step.
     gan = keras.models.load_model(os.path.join(folder, "plain.keras"))

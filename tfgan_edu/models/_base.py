@@ -106,10 +106,10 @@ class AdversarialModel(BACKEND.TrainerMixin, keras.Model):
             `seed_generator` (whose state is then saved with the model).
         DEFAULT_LOSS: the loss family `compile` uses for `loss=None`
             (`None`: the model has no loss family).
-        BACKENDS: the Keras backends the model trains on. Declared by each
-            model of the package for itself: a model that inherits from a
-            ported one is not ported by that (its own steps may use
-            TensorFlow); `("tensorflow",)` where not declared.
+        BACKENDS: the Keras backends the model trains on, declared by each
+            model of the package for itself (see `_check_backend`: a model
+            of the package that inherits from a ported one is not ported by
+            that); `("tensorflow",)` where not declared.
 
     Args:
         seed: seed of `seed_generator` (`None`: random).
@@ -460,15 +460,21 @@ class AdversarialModel(BACKEND.TrainerMixin, keras.Model):
 def _check_backend(cls):
     """Raises a NotImplementedError unless `cls` trains on Keras' backend.
 
-    What counts is the `BACKENDS` that the package's own model class (the
-    first of `cls`'s bases defined in `tfgan_edu`) declares for itself.
+    What counts is `BACKENDS` as declared by the first class of `cls`'s MRO
+    that declares it or belongs to this package: a user's subclass of `GAN`
+    runs where `GAN` runs, a model of the package that does not declare its
+    own (such as `ConditionalGAN`, whose step checks labels with TensorFlow)
+    runs on TensorFlow alone, and a user's own `AdversarialModel` declares
+    where its steps run.
     """
     backend = BACKEND.NAME
-    own = next((c for c in cls.__mro__ if c.__module__.startswith("tfgan_edu.")), cls)
-    backends = vars(own).get("BACKENDS", ("tensorflow",))
+    for owner in cls.__mro__:
+        if "BACKENDS" in vars(owner) or owner.__module__.startswith("tfgan_edu."):
+            break
+    backends = vars(owner).get("BACKENDS", ("tensorflow",))
     if backend not in backends:
         raise NotImplementedError(
-            f"{own.__name__} runs on the Keras backends {list(backends)} only, "
+            f"{owner.__name__} runs on the Keras backends {list(backends)} only, "
             "for now (GAN runs on 'tensorflow', 'jax' and 'torch'). Set "
             "KERAS_BACKEND=tensorflow before importing keras. Received: "
             f"keras.backend.backend()={backend!r}"
