@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 ANSWERS: dict[str, float] = {
+    "random_sentence_valid_percent": 100.0 * 10 / 10**3,
     "value_at_equilibrium": float(2 * np.log(0.5)),  # -log 4
     "optimal_d_at_equilibrium": 0.5,
     "transposed_conv_same_output": 7.0 * 2,

@@ -11,6 +11,24 @@ import numpy as np
 import tensorflow as tf
 
 
+def two_sample_accuracy(real_logits, fake_logits):
+    # D(x) = sigmoid(logit) > 1/2 for "real": compare the probabilities.
+    labels = tf.concat([tf.ones_like(real_logits), tf.zeros_like(fake_logits)], 0)
+    calls = tf.cast(tf.sigmoid(tf.concat([real_logits, fake_logits], 0)) > 0.5, tf.float32)
+    return tf.reduce_mean(tf.cast(tf.equal(calls, labels), tf.float32))
+
+
+def gumbel_softmax(logits, temperature, noise, hard):
+    scaled = (logits + noise) / temperature
+    scaled = scaled - tf.reduce_max(scaled, axis=-1, keepdims=True)
+    soft = tf.exp(scaled) / tf.reduce_sum(tf.exp(scaled), axis=-1, keepdims=True)
+    if not hard:
+        return soft
+    is_max = tf.equal(soft, tf.reduce_max(soft, axis=-1, keepdims=True))
+    one_hot = tf.cast(is_max, soft.dtype)
+    return tf.stop_gradient(one_hot - soft) + soft
+
+
 def minimax_discriminator_loss(real_logits, fake_logits):
     real_loss = tf.nn.sigmoid_cross_entropy_with_logits(
         labels=tf.ones_like(real_logits), logits=real_logits
@@ -232,6 +250,7 @@ def acgan_class_loss(class_logits, labels):
 
 
 QUESTION_ANSWERS = {  # the concept questions, worked out by hand
+    "random_sentence_valid_percent": 1.0,  # 10 valid of 10^3, in percent
     "value_at_equilibrium": -1.3862944,  # 2 log(1/2) = -log 4
     "optimal_d_at_equilibrium": 0.5,
     "transposed_conv_same_output": 14,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tfgan_edu.exercises import (
     conditional,
     dcgan,
+    discrete,
     evaluation,
     minimax,
     questions,
@@ -15,6 +16,7 @@ from tfgan_edu.exercises import (
 from tfgan_edu.exercises._core import Exercise, Question
 
 CHAPTERS: dict[int, tuple[str, str]] = {
+    0: ("What is a GAN?", "what_is_a_gan"),
     1: ("The minimax game", "minimax_game"),
     2: ("DCGAN on images", "dcgan_images"),
     3: ("Conditional GANs", "conditional_gans"),
@@ -26,6 +28,7 @@ CHAPTERS: dict[int, tuple[str, str]] = {
 """Chapter number -> (title, slug of its exercise notebook's file name)."""
 
 _CHAPTER_MODULES = (
+    discrete,
     minimax,
     dcgan,
     conditional,

@@ -14,8 +14,8 @@ missing (`tfgan_edu._docs.colab.add_colab`, pointed at `REPO_FOLDER`).
 Example:
 
 >>> [p.chapter for p in PROJECTS]
-[1, 2, 3, 4, 5, 6, 7]
->>> sum(points for _, points in PROJECTS[2].rubric)
+[0, 1, 2, 3, 4, 5, 6, 7]
+>>> sum(points for _, points in PROJECTS[3].rubric)
 20
 """
 
@@ -101,6 +101,34 @@ _WRITING = (
 )
 
 PROJECTS = (
+    Project(
+        0,
+        "token_gan_temperature",
+        "The toy text GAN: temperature, estimator and mode coverage",
+        """
+Train chapter 0's toy text GAN (`tge.experiments.discrete_tokens.train_token_gan`: sentences
+of 4 tokens over 5, of which 5 are valid) through the straight-through and the soft
+Gumbel-softmax at 3 temperatures (for example 0.3, 1 and 3), 3 seeds each, same steps. Report
+the valid fraction over the steps and at the end, and how many of the 5 valid sentences the
+generator writes (`TokenGANResult.distinct_valid()`: mode coverage). Measure the spread of the
+generator's gradients over noise draws at each temperature
+(`discrete_tokens.generator_gradients` with different `seed`s). Then try a temperature
+schedule of your own (annealed from high to low) and say whether it beats the best fixed
+temperature. Explain, with the numbers, the trade-off the temperature controls.
+""",
+        (
+            ("Both estimators at 3 temperatures, 3 seeds each, identical setups", 4),
+            ("Valid fraction over steps plotted, final values with mean and spread", 3),
+            ("Mode coverage (distinct valid sentences of 5) reported per run", 3),
+            ("Gradient spread over noise draws measured per temperature", 2),
+            *_COMMON,
+            *_WRITING,
+        ),
+        "from tfgan_edu.experiments import discrete_tokens\n\n"
+        "print(\"the valid sentences:\", discrete_tokens.valid_sequences().tolist())\n"
+        "run = discrete_tokens.train_token_gan(\"straight_through\", steps=20, eval_every=10)\n"
+        "print(\"valid fraction after 20 steps:\", run.valid_fraction[-1])",
+    ),
     Project(
         1,
         "saturation",

@@ -14,6 +14,17 @@ from tfgan_edu.exercises._core import Question
 
 QUESTIONS = (
     Question(
+        "random_sentence_valid_percent",
+        0,
+        "Chapter 0's toy language keeps its rule (each token is the previous one "
+        "plus one, modulo the vocabulary size) but now has a vocabulary of 10 "
+        "tokens and sentences of 3 tokens. A generator that writes every token "
+        "uniformly at random writes a valid sentence with what probability, in "
+        "percent?",
+        "A valid sentence is fixed by its first token: count them, then divide by "
+        "the number of all sentences, vocabulary_size ** length (and multiply by 100).",
+    ),
+    Question(
         "value_at_equilibrium",
         1,
         r"When $p_g = p_\text{data}$ and $D = D^*_G$, what is the value "
