@@ -14,7 +14,9 @@ import tensorflow as tf
 def two_sample_accuracy(real_logits, fake_logits):
     # D(x) = sigmoid(logit) > 1/2 for "real": compare the probabilities.
     labels = tf.concat([tf.ones_like(real_logits), tf.zeros_like(fake_logits)], 0)
-    calls = tf.cast(tf.sigmoid(tf.concat([real_logits, fake_logits], 0)) > 0.5, tf.float32)
+    calls = tf.cast(
+        tf.sigmoid(tf.concat([real_logits, fake_logits], 0)) > 0.5, tf.float32
+    )
     return tf.reduce_mean(tf.cast(tf.equal(calls, labels), tf.float32))
 
 

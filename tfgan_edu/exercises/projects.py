@@ -125,9 +125,9 @@ temperature. Explain, with the numbers, the trade-off the temperature controls.
             *_WRITING,
         ),
         "from tfgan_edu.experiments import discrete_tokens\n\n"
-        "print(\"the valid sentences:\", discrete_tokens.valid_sequences().tolist())\n"
-        "run = discrete_tokens.train_token_gan(\"straight_through\", steps=20, eval_every=10)\n"
-        "print(\"valid fraction after 20 steps:\", run.valid_fraction[-1])",
+        'print("the valid sentences:", discrete_tokens.valid_sequences().tolist())\n'
+        'run = discrete_tokens.train_token_gan("straight_through", steps=20, eval_every=10)\n'
+        'print("valid fraction after 20 steps:", run.valid_fraction[-1])',
     ),
     Project(
         1,
