@@ -12,8 +12,10 @@ data is what makes training oscillate. The regularizers here act on either:
 | `clip_weights` | clip every weight to `[-c, c]` | Arjovsky et al. 2017 |
 
 The three gradient penalties take the gradient of the critic with respect to
-its input inside a tape of their own, so they are differentiable with
-respect to the critic's weights: add them to the critic loss inside the
+its input themselves (a tape of their own on TensorFlow, `jax.grad` on JAX,
+autograd with `create_graph=True` on PyTorch: `tfgan_edu._backend`'s
+`input_gradients`), so they are differentiable with respect to the critic's
+weights: add them to the critic loss inside the
 tape that differentiates it. Every norm is per example, over all non-batch
 axes, so samples may be vectors `(B, d)` or images `(B, H, W, C)`, and the
 critic may output one score `(B,)`, `(B, 1)` or a patch `(B, h, w, 1)` per

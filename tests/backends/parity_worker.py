@@ -14,6 +14,9 @@ Scenarios (ring MLPs, Adam, the noise injected from one table):
 - `gp`: the gradient penalty (lambda 10) with a linear critic, whose input
   gradient is its weight vector wherever the interpolate falls, so the
   step does not depend on the backend's uniform draws; 3 steps;
+- `clip`: weight clipping (0.3) and one-sided label smoothing (0.1), 3 steps;
+- `noise`: instance noise annealed over 2 steps: run only (the noise is
+  each backend's own draw), its losses finite;
 - `joint`: a two-player toy model whose players are updated from one
   forward pass (`_minimize_jointly`: on JAX one `jax.vjp`, pulled back
   once per player), one player on SGD and one on Adam, 3 steps;
@@ -155,6 +158,10 @@ def main(folder):
         "plain": ({}, False),
         "r1": (dict(r1_weight=1.0, d_steps=2, ema_decay=0.9, diagnostics=True), False),
         "gp": (dict(gradient_penalty_weight=10.0), True),
+        "clip": (dict(clip_value=0.3, label_smoothing=0.1), False),
+        # Instance noise draws from the backend's own generator: no parity,
+        # but it must run (and anneal with the generator's step count).
+        "noise": (dict(instance_noise=0.1, instance_noise_steps=2), False),
     }
     init = dict(np.load(init_path)) if BACKEND != "tensorflow" else {}
     for name, (options, linear) in scenarios.items():
@@ -210,6 +217,13 @@ def main(folder):
     out["resume_losses"], _ = train(gan, real, 1)
     for i, w in enumerate(weights_of(gan)):
         out[f"resume_w{i}"] = w
+
+    # DiffAugment is TensorFlow-only for now, and says so elsewhere.
+    try:
+        make_gan().compile(d_optimizer="adam", g_optimizer="adam", augment="color")
+        out["augment_error"] = np.array("")
+    except (NotImplementedError, ValueError) as exc:
+        out["augment_error"] = np.array(f"{type(exc).__name__}: {exc}")
 
     # The backend is the environment's, and an unported model says so.
     out["backend"] = np.array(keras.backend.backend())

@@ -71,7 +71,7 @@ def _keys(run, prefix):
 
 
 @pytest.mark.parametrize("backend", OTHERS)
-@pytest.mark.parametrize("scenario", ["plain", "r1", "gp", "joint", "resume"])
+@pytest.mark.parametrize("scenario", ["plain", "r1", "gp", "clip", "joint", "resume"])
 def test_losses_and_weights_match_tensorflow(runs, backend, scenario):
     reference, other = runs["tensorflow"], runs[backend]
     keys = _keys(reference, f"{scenario}_")
@@ -94,6 +94,22 @@ def test_the_steps_did_train(runs):
     # EMA: the averaged generator (6 weights) is compared too.
     n_ema = len(_keys(run, "r1_w")) - len(_keys(run, "plain_w"))
     assert n_ema == 6
+
+
+@pytest.mark.parametrize("backend", ("tensorflow", *OTHERS))
+def test_instance_noise_runs_and_anneals(runs, backend):
+    """Finite losses and weights; not compared, as each backend draws its own noise."""
+    run = runs[backend]
+    assert run["noise_losses"].shape == (3, 4)
+    assert np.all(np.isfinite(run["noise_losses"]))
+    assert np.all(np.isfinite(run["noise_w0"]))
+
+
+@pytest.mark.parametrize("backend", OTHERS)
+def test_diff_augment_says_it_is_tensorflow_only(runs, backend):
+    message = str(runs[backend]["augment_error"])
+    assert message.startswith("NotImplementedError: DiffAugment (`augment`) runs")
+    assert f"keras.backend.backend()='{backend}'" in message
 
 
 @pytest.mark.parametrize("backend", OTHERS)
