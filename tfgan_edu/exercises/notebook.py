@@ -76,8 +76,8 @@ def chapters_with_exercises() -> list[int]:
 
     Example:
 
-    >>> chapters_with_exercises()[:3]
-    [1, 2, 3]
+    >>> chapters_with_exercises()[:3]  # chapter 0, What is a GAN?, included
+    [0, 1, 2]
     """
     return sorted({exercise.chapter for exercise in EXERCISES.values()})
 
