@@ -177,3 +177,15 @@ def test_the_concept_question():
     assert ex.check("random_sentence_valid_percent", 1.0, verbose=False).passed
     wrong = ex.check("random_sentence_valid_percent", 0.8, verbose=False)
     assert not wrong.passed and "vocabulary_size ** length" in wrong.message
+
+
+@pytest.mark.notebook
+def test_the_chapter_0_solution_notebook_grades_full_marks_from_its_metadata():
+    from tfgan_edu_solutions import notebooks
+
+    from tfgan_edu.exercises import grading
+
+    path = notebooks.FOLDER / "00_what_is_a_gan_solutions.ipynb"
+    report = grading.grade_notebook(path)  # the chapter, 0, from the metadata
+    assert report["chapter"] == 0 and report.get("error") is None
+    assert report["score"] == report["max_score"] == 3
