@@ -26,6 +26,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import json
@@ -97,8 +98,11 @@ def check_installed(backend):
         )
 
 
+@functools.cache
 def current():
     """The module of this layer for the backend Keras runs on.
+
+    Keras fixes its backend when it is imported, so the answer is cached.
 
     Returns:
         `tfgan_edu._backend.tensorflow`, `.jax` or `.torch`.
