@@ -113,8 +113,9 @@ the valid fraction over the steps and at the end, and how many of the 5 valid se
 generator writes (`TokenGANResult.distinct_valid()`: mode coverage). Measure the spread of the
 generator's gradients over noise draws at each temperature
 (`discrete_tokens.generator_gradients` with different `seed`s). Then try a temperature
-schedule of your own (annealed from high to low) and say whether it beats the best fixed
-temperature. Explain, with the numbers, the trade-off the temperature controls.
+schedule of your own, annealed from high to low (`train_token_gan` takes one temperature:
+write the loop from `token_generator`, `token_discriminator`, `sample_tokens` and
+`tge.losses`), and say whether it beats the best fixed temperature. Explain, with the numbers, the trade-off the temperature controls.
 """,
         (
             ("Both estimators at 3 temperatures, 3 seeds each, identical setups", 4),
