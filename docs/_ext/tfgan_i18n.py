@@ -407,6 +407,7 @@ NOTEBOOK_TEXTS_ZH = {
     ),
 }
 CHAPTER_TITLES_ZH = {
+    "What is a GAN?": "什么是 GAN？",
     "The minimax game": "极小极大博弈",
     "DCGAN on images": "图像上的 DCGAN",
     "Conditional GANs": "条件 GAN",
