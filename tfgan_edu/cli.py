@@ -21,8 +21,10 @@ from tfgan_edu.losses import FAMILIES
 # real MNIST training digits (40 epochs = 5,000 steps of batch 32: on seed
 # 0, twice the steps of batch 64 in the same epochs lifted the confident
 # fraction from 0.658 to 0.699 and FID from 6.40 to 5.57,
-# benchmarks/mnist_dcgan_variants.py). Its time and quality over seeds:
-# benchmarks/mnist_dcgan.py, benchmarks/results/mnist_dcgan.json. `batch_size`
+# benchmarks/mnist_dcgan_variants.py); on the 2-core Xeon VM, otherwise
+# idle, 5,000 steps trained in 260 s (benchmarks/results/
+# mnist_dcgan_idle_seed0.json). Quality over seeds: benchmarks/mnist_dcgan.py,
+# benchmarks/results/mnist_dcgan.json. `batch_size`
 # `None` is the dataset's default; `smoke_n` is the number of training
 # examples in smoke mode (one epoch).
 DEMO_RUNS = (
