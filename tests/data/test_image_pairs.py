@@ -178,8 +178,12 @@ class TestPaired:
 
     def test_mnist_5k_pairs_are_the_real_test_digits_degraded(self):
         ds = tge.data.paired(
-            "mnist_5k", "super_resolution", factor=4, batch_size=1000,
-            split="test", shuffle=False,
+            "mnist_5k",
+            "super_resolution",
+            factor=4,
+            batch_size=1000,
+            split="test",
+            shuffle=False,
         )
         low, clean = _all(ds)
         real = tge.data.load(

@@ -4,13 +4,13 @@ histogram, the real digits' yardstick and the quality bar."""
 import numpy as np
 import pytest
 
+from tfgan_edu.metrics import features
 from tfgan_edu.metrics.classifier_quality import (
     classifier_quality,
     classifier_quality_from_logits,
     quality_bar,
     reference_confident_fraction,
 )
-from tfgan_edu.metrics import features
 
 
 @pytest.fixture(scope="module")
