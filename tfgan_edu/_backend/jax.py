@@ -24,11 +24,16 @@ optimizer's state.
 
 from __future__ import annotations
 
-import contextlib
-
 import jax
 import keras
 from keras.src.backend.common.stateless_scope import get_stateless_scope
+
+from tfgan_edu._backend.single_device import (  # noqa: F401 - this backend's API
+    global_batch,
+    num_replicas,
+    replica_weight,
+    variable_scope,
+)
 
 NAME = "jax"
 
@@ -266,26 +271,6 @@ def minimize_jointly(model, loss_fn, weight):
 def input_gradients(fn, x):
     """The gradient of the scalar `fn(x)` with respect to `x`, itself differentiable."""
     return jax.grad(fn)(x)
-
-
-def num_replicas(model):
-    """1: one device."""
-    return 1
-
-
-def variable_scope(model):
-    """The scope to create `model`'s state in: none is needed on one device."""
-    return contextlib.nullcontext()
-
-
-def replica_weight(batch_size):
-    """1: one device (Keras' JAX data parallelism averages nothing by hand)."""
-    return 1.0
-
-
-def global_batch(batch_size):
-    """`None`: one replica."""
-    return None
 
 
 def update_moving_average(averages, values, decay):

@@ -11,9 +11,14 @@ torch trainer does.
 
 from __future__ import annotations
 
-import contextlib
-
 import torch
+
+from tfgan_edu._backend.single_device import (  # noqa: F401 - this backend's API
+    global_batch,
+    num_replicas,
+    replica_weight,
+    variable_scope,
+)
 
 NAME = "torch"
 
@@ -85,26 +90,6 @@ def input_gradients(fn, x):
     total = fn(x)
     (grad,) = torch.autograd.grad(total, x, create_graph=True, allow_unused=True)
     return torch.zeros_like(x) if grad is None else grad
-
-
-def num_replicas(model):
-    """1: one device."""
-    return 1
-
-
-def variable_scope(model):
-    """The scope to create `model`'s state in: none is needed on one device."""
-    return contextlib.nullcontext()
-
-
-def replica_weight(batch_size):
-    """1: the torch backend trains on one device here."""
-    return 1.0
-
-
-def global_batch(batch_size):
-    """`None`: one replica."""
-    return None
 
 
 def update_moving_average(averages, values, decay):
