@@ -136,35 +136,32 @@ def _has_maths(nb) -> bool:
     return any("$" in cell.source for cell in nb.cells if cell.cell_type == "markdown")
 
 
-@pytest.fixture(scope="module")
-def site():
-    """Builds the site from scratch (-E), with warnings as errors."""
+def _build_site(html, warnings, doctrees, options=()):
+    """Builds the site into `html` from scratch (-E), warnings as errors."""
     from sphinx.cmd.build import build_main
 
-    warnings = BUILD / "warnings.txt"
+    warnings = BUILD / warnings
     BUILD.mkdir(exist_ok=True)
     status = build_main(
         ["-W", "--keep-going", "-E", "-q", "-w", str(warnings), "-b", "html"]
-        + ["-d", str(BUILD / "doctrees"), str(DOCS), str(HTML)]
+        + [*options, "-d", str(BUILD / doctrees), str(DOCS), str(html)]
     )
-    assert status == 0, f"the docs build failed:\n{warnings.read_text()}"
-    return HTML
+    assert status == 0, f"the docs build into {html} failed:\n{warnings.read_text()}"
+    return html
+
+
+@pytest.fixture(scope="module")
+def site():
+    """The English site, built from scratch."""
+    return _build_site(HTML, "warnings.txt", "doctrees")
 
 
 @pytest.fixture(scope="module")
 def site_zh():
-    """Builds the Chinese edition from scratch (-E), with warnings as errors."""
-    from sphinx.cmd.build import build_main
-
-    warnings = BUILD / "warnings_zh_CN.txt"
-    BUILD.mkdir(exist_ok=True)
-    status = build_main(
-        ["-W", "--keep-going", "-E", "-q", "-w", str(warnings), "-b", "html"]
-        + ["-D", "language=zh_CN", "-d", str(BUILD / "doctrees-zh_CN")]
-        + [str(DOCS), str(HTML_ZH)]
+    """The Chinese edition, built from scratch."""
+    return _build_site(
+        HTML_ZH, "warnings_zh_CN.txt", "doctrees-zh_CN", ("-D", "language=zh_CN")
     )
-    assert status == 0, f"the Chinese docs build failed:\n{warnings.read_text()}"
-    return HTML_ZH
 
 
 def _serve(folder):
