@@ -190,45 +190,58 @@ def prepare_chapters(srcdir: Path, executed: Path = EXECUTED) -> list[Path]:
     return written
 
 
+def npm_pack(spec: str, integrity: str, tmp: Path, why: str) -> Path:
+    """Fetches the pinned npm package `spec` into `tmp`, unpacked; returns its `package/`.
+
+    `npm pack` downloads it from the npm registry (npm checks it against the
+    registry's integrity, and this function against the pinned `integrity`).
+
+    Args:
+        spec: `name@version`.
+        integrity: the pinned `sha512-...` integrity string.
+        tmp: a scratch folder.
+        why: what the package is for, and what to do without npm (for the
+            error message).
+    """
+    npm = shutil.which("npm")
+    if npm is None:
+        raise ExtensionError(
+            f"Expected npm on PATH to fetch {spec} {why}. Received: no npm"
+        )
+    logger.info(f"[tfgan_docs] fetching {spec} with npm pack...")
+    out = subprocess.run(
+        [npm, "pack", spec, "--json", "--pack-destination", str(tmp)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode != 0 or integrity not in out.stdout:
+        raise ExtensionError(
+            f"Expected `npm pack {spec}` to fetch the pinned package. "
+            f"Received: exit code {out.returncode}\n{out.stderr[-2000:]}"
+        )
+    (tarball,) = Path(tmp).glob("*.tgz")
+    with tarfile.open(tarball) as tar:
+        tar.extractall(Path(tmp) / "unpacked", filter="data")
+    return Path(tmp) / "unpacked" / "package"
+
+
 def ensure_mathjax(static: Path) -> Path:
     """MathJax 3's browser bundle in `static/mathjax`, fetched once with npm.
 
-    `npm pack` downloads the pinned package from the npm registry (npm checks
-    it against the registry's integrity, and this function against the
-    pinned one); its `es5/` folder is what pages load. Afterwards the site
-    needs no network, at build or view time.
+    `npm_pack` fetches the pinned package; its `es5/` folder is what pages
+    load. Afterwards the site needs no network, at build or view time.
     """
     folder = static / "mathjax"
     if (folder / MATHJAX_ENTRY).is_file():
         return folder
-    npm = shutil.which("npm")
-    if npm is None:
-        raise ExtensionError(
-            "Expected npm on PATH to fetch MathJax for offline maths. "
-            f"Received: no npm; install Node.js, or unpack {MATHJAX}'s es5/ "
-            f"folder into {folder}"
-        )
-    logger.info(f"[tfgan_docs] fetching {MATHJAX} with npm pack...")
+    why = f"for offline maths; install Node.js, or unpack its es5/ folder into {folder}"
     with tempfile.TemporaryDirectory(prefix="tfgan_mathjax_") as tmp:
-        out = subprocess.run(
-            [npm, "pack", MATHJAX, "--json", "--pack-destination", tmp],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if out.returncode != 0 or MATHJAX_INTEGRITY not in out.stdout:
-            raise ExtensionError(
-                f"Expected `npm pack {MATHJAX}` to fetch the pinned MathJax. "
-                f"Received: exit code {out.returncode}\n{out.stderr[-2000:]}"
-            )
-        (tarball,) = Path(tmp).glob("*.tgz")
-        unpacked = Path(tmp) / "unpacked"
-        with tarfile.open(tarball) as tar:
-            tar.extractall(unpacked, filter="data")
+        package = npm_pack(MATHJAX, MATHJAX_INTEGRITY, Path(tmp), why)
         partial = static / ".mathjax.partial"
         shutil.rmtree(partial, ignore_errors=True)
-        shutil.copytree(unpacked / "package" / "es5", partial)
-        shutil.copy(unpacked / "package" / "LICENSE", partial / "LICENSE")
+        shutil.copytree(package / "es5", partial)
+        shutil.copy(package / "LICENSE", partial / "LICENSE")
         shutil.rmtree(folder, ignore_errors=True)
         partial.rename(folder)
     return folder

@@ -33,8 +33,6 @@ from __future__ import annotations
 import fnmatch
 import re
 import shutil
-import subprocess
-import tarfile
 import tempfile
 from pathlib import Path
 
@@ -42,6 +40,7 @@ from docutils import nodes
 from sphinx.errors import ExtensionError
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
+from tfgan_docs import npm_pack
 
 logger = logging.getLogger(__name__)
 
@@ -234,32 +233,6 @@ def translate_exercise_table(table: nodes.table) -> None:
             cells[2].children = [nodes.paragraph("", summary, translatable=False)]
 
 
-def _npm_pack(spec: str, integrity: str, tmp: Path) -> Path:
-    """Fetches `spec` with `npm pack` into `tmp`; returns the unpacked `package/`."""
-    npm = shutil.which("npm")
-    if npm is None:
-        raise ExtensionError(
-            f"Expected npm on PATH to fetch {spec} for the Chinese edition. "
-            "Received: no npm; install Node.js."
-        )
-    logger.info(f"[tfgan_i18n] fetching {spec} with npm pack...")
-    out = subprocess.run(
-        [npm, "pack", spec, "--json", "--pack-destination", str(tmp)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if out.returncode != 0 or integrity not in out.stdout:
-        raise ExtensionError(
-            f"Expected `npm pack {spec}` to fetch the pinned package. "
-            f"Received: exit code {out.returncode}\n{out.stderr[-2000:]}"
-        )
-    (tarball,) = tmp.glob("*.tgz")
-    with tarfile.open(tarball) as tar:
-        tar.extractall(tmp / "unpacked", filter="data")
-    return tmp / "unpacked" / "package"
-
-
 def font_css(package_css: str) -> str:
     """A fontsource stylesheet reduced to its WOFF2 sources.
 
@@ -283,7 +256,9 @@ def ensure_font(folder: Path = FONT_DIR) -> Path:
     if (folder / FONT_CSS).is_file():
         return folder
     with tempfile.TemporaryDirectory(prefix="tfgan_font_") as tmp:
-        package = _npm_pack(FONT, FONT_INTEGRITY, Path(tmp))
+        package = npm_pack(
+            FONT, FONT_INTEGRITY, Path(tmp), "for the Chinese edition; install Node.js"
+        )
         partial = folder.with_name(folder.name + ".partial")
         shutil.rmtree(partial, ignore_errors=True)
         (partial / "files").mkdir(parents=True)
