@@ -7,6 +7,20 @@ player's variables alone with `torch.autograd.grad` (the counterpart of a
 get no `.grad`, so nothing has to be zeroed between the players' updates),
 and applies it with `optimizer.apply` under `torch.no_grad`, as Keras'
 torch trainer does.
+
+Devices: training runs on the one device Keras' torch backend picks (the
+first CUDA device if there is one, else the CPU). Keras has no
+`keras.distribution` for torch: `keras.distribution.DataParallel()` fails
+with `AttributeError: 'NoneType' object has no attribute 'list_devices'`,
+and a `DataParallel` given explicit devices can be set but is ignored
+(training is exactly that of no distribution,
+`tests/backends/test_distribution.py`). Keras' torch trainer has no
+multi-device path of its own, and wrapping the networks in
+`torch.nn.parallel.DistributedDataParallel` would not synchronize them:
+DDP "doesn't work with `torch.autograd.grad`" (its docstring), which is
+how the players take their gradients here. For several devices, use the
+JAX backend (`keras.distribution.DataParallel`) or TensorFlow
+(`tf.distribute`).
 """
 
 from __future__ import annotations
