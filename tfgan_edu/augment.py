@@ -21,9 +21,10 @@ the real images would teach `G` to imitate the augmentations.
 
 Images are batches `(batch, height, width, channels)` of floats in `[-1, 1]`
 (the range of the official code and of this package's data). Every function
-uses only TensorFlow and Keras operations, so it runs inside a `tf.function`
-(also with `jit_compile=True`) and with an unknown batch size, and each
-output is differentiable with respect to the images.
+uses only Keras operations, so it runs on every Keras backend (TensorFlow,
+JAX, PyTorch), inside a `tf.function` (also with `jit_compile=True`) or a
+JAX `jit`, with an unknown batch size, and each output is differentiable
+with respect to the images.
 
 `seed` is an int, `None` or a `keras.random.SeedGenerator`. An int gives the
 same augmentation at every call: right for tests, wrong for training. A
@@ -37,7 +38,6 @@ from __future__ import annotations
 import numbers
 
 import keras
-import tensorflow as tf
 from keras import ops
 
 SeedLike = int | keras.random.SeedGenerator | None
@@ -104,8 +104,10 @@ def _shift(images, offset, axis: int, fill_value: float):
     # Output row i reads input row i - offset, that is padded row
     # i - offset + 1; rows that fall outside the image read a padding row.
     index = ops.clip(ops.arange(size)[None, :] - offset + 1, 0, size + 1)  # (B, size)
-    # A gather: the gradient goes back to the pixels that were read.
-    return tf.gather(padded, index, axis=axis, batch_dims=1)
+    # A gather: the gradient goes back to the pixels that were read. The
+    # index is the same for every pixel of a row (column) and every channel.
+    index = ops.expand_dims(index, [2, 3] if axis == 1 else [1, 3])
+    return ops.take_along_axis(padded, index, axis=axis)
 
 
 def translation(

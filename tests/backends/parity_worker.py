@@ -21,7 +21,9 @@ Scenarios (ring MLPs, Adam, the noise injected from one table):
   forward pass (`_minimize_jointly`: on JAX one `jax.vjp`, pulled back
   once per player), one player on SGD and one on Adam, 3 steps;
 - `resume`: the TensorFlow run saves `plain` after its 3 steps to a
-  `.keras` file; every backend loads it and trains one more step.
+  `.keras` file; every backend loads it and trains one more step;
+- `shift`: DiffAugment's `translation` at given offsets (no random draw),
+  and a GAN on 8x8 images trained 2 steps through `augment`.
 """
 
 import os
@@ -35,6 +37,7 @@ import keras  # noqa: E402
 from keras import ops  # noqa: E402
 
 import tfgan_edu as tge  # noqa: E402
+from tfgan_edu import augment  # noqa: E402
 from tfgan_edu.models._base import (  # noqa: E402
     AdversarialModel,
     Player,
@@ -218,20 +221,41 @@ def main(folder):
     for i, w in enumerate(weights_of(gan)):
         out[f"resume_w{i}"] = w
 
-    # DiffAugment is TensorFlow-only for now, and says so elsewhere.
-    try:
-        make_gan().compile(d_optimizer="adam", g_optimizer="adam", augment="color")
-        out["augment_error"] = np.array("")
-    except (NotImplementedError, ValueError) as exc:
-        out["augment_error"] = np.array(f"{type(exc).__name__}: {exc}")
+    # DiffAugment: the shift of `translation` at given offsets (no random
+    # draw), the same on every backend; and a GAN trained through the three
+    # augmentations, whose draws are each backend's own.
+    images = np.random.default_rng(2).uniform(-1, 1, (3, 5, 4, 2)).astype("float32")
+    offsets = np.array([[-2], [0], [3]], "int32")
+    for axis in (1, 2):
+        shifted = augment._shift(ops.convert_to_tensor(images), offsets, axis, -1.0)
+        out[f"shift{axis}"] = np.asarray(ops.convert_to_numpy(shifted))
+    keras.utils.set_random_seed(0)
+    image_gan = InjectedNoiseGAN(
+        tge.networks.mlp_generator(
+            latent_dim=LATENT_DIM, output_shape=(8, 8, 1), hidden_units=(8,)
+        ),
+        tge.networks.mlp_discriminator(input_shape=(8, 8, 1), hidden_units=(8,)),
+        latent_dim=LATENT_DIM,
+        seed=0,
+    )
+    image_gan.compile(
+        d_optimizer="adam", g_optimizer="adam", augment="color,translation,cutout"
+    )
+    digits = np.tanh(np.random.default_rng(3).standard_normal((BATCH, 8, 8, 1)))
+    out["augment_losses"], _ = train(image_gan, digits.astype("float32"), 2)
 
-    # The backend is the environment's, and an unported model says so.
+    # The backend is the environment's; a user's own model that does not
+    # declare the backend says so.
     out["backend"] = np.array(keras.backend.backend())
+
+    class Undeclared(AdversarialModel):
+        pass
+
     try:
-        _check_backend(tge.VAE)
-        out["vae_error"] = np.array("")
+        _check_backend(Undeclared)
+        out["undeclared_error"] = np.array("")
     except NotImplementedError as exc:
-        out["vae_error"] = np.array(str(exc))
+        out["undeclared_error"] = np.array(str(exc))
 
     if BACKEND == "tensorflow":
         np.savez(init_path, **init)

@@ -9,13 +9,18 @@ the few operations that differ between the engines, one module per backend
 | operation | TensorFlow | JAX | PyTorch |
 |---|---|---|---|
 | `minimize` | `tf.GradientTape` | `jax.value_and_grad` of a stateless loss | `torch.autograd.grad` |
-| `apply_gradients` | `optimizer.apply_gradients` | `optimizer.stateless_apply` | `optimizer.apply` under `no_grad` |
+| `minimize_jointly` (several players, one forward pass) | a persistent tape | one `jax.vjp`, pulled back per player | `autograd.grad`, graph retained |
+| `forward` / `minimize_through` (an update through an earlier pass) | the pass's tape resumes | the pass's `jax.vjp` | the pass's autograd graph |
+| `apply_gradients` | `optimizer.apply_gradients` (sparse gradients made dense) | `optimizer.stateless_apply` | `optimizer.apply` under `no_grad` |
 | `input_gradients` (penalties) | a tape watching `x` | `jax.grad` | `autograd.grad(create_graph=True)` |
+| `check_range` (labels) | `tf.debugging` assertions | none (jit cannot raise) | an eager check |
 | `train_step` | Keras calls `train_step(data)` | Keras calls `train_step(state, data)`: the step runs in a `StatelessScope` and returns the new state | as TensorFlow |
 
-plus the multi-replica pieces (`replica_weight`, `global_batch`,
-`update_moving_average`), which are `tf.distribute` plumbing on TensorFlow
-and trivial on one device elsewhere.
+plus the multi-device pieces (`num_replicas`, `replica_weight`,
+`global_batch`, `update_moving_average`): `tf.distribute` plumbing on
+TensorFlow; on JAX, where `keras.distribution.DataParallel` shards the
+batch inside one jitted step that sees the global batch, and on PyTorch
+(one device), the trivial single-device versions.
 
 Example:
 

@@ -334,6 +334,63 @@ def minimize_jointly(model, loss_fn, weight):
     return aux
 
 
+class Forward:
+    """A player's forward pass kept for `minimize_through`: its outputs and pullback."""
+
+    def __init__(self, player, outputs, pullback):
+        self.player, self.outputs, self.pullback = player, outputs, pullback
+
+
+def forward(model, player, fn):
+    """Runs `fn()`, player `player`'s forward pass, under `jax.vjp`.
+
+    The pullback (with respect to the player's variables) is kept for
+    `minimize_through`; the other variables' updates (the seed generator's
+    state, batch-norm statistics) are recorded in the step's scope. See
+    `AdversarialModel._forward`.
+    """
+    scope = _step_scope()
+    variables = model._variables(player)
+    others, fn_of_values = _differentiable(scope, variables, lambda: (fn(), None))
+
+    def primal(values):
+        outputs, _, updates = fn_of_values(values)
+        return outputs, updates
+
+    values = [scope.get_current_value(v) for v in variables]
+    outputs, pullback, updates = jax.vjp(primal, values, has_aux=True)
+    for variable, value in zip(others, updates):
+        scope.add_update((variable, value))
+    return Forward(player, outputs, pullback)
+
+
+def minimize_through(model, forward, loss_fn, weight):
+    """One step of `forward.player` on `loss_fn(forward.outputs)` (see `AdversarialModel._minimize_through`).
+
+    The gradient of the loss with respect to the outputs (every variable at
+    its current value in the step) is pulled back through the forward
+    pass's `jax.vjp`: the outputs are not computed again.
+    """
+    scope = _step_scope()
+    variables = scope.variables
+
+    def scaled(outputs):
+        mapping = [(v, scope.get_current_value(v)) for v in variables]
+        with keras.StatelessScope(state_mapping=mapping) as inner:
+            loss, aux = loss_fn(outputs)
+        updates = [inner.get_current_value(v) for v in variables]
+        return loss * weight, (aux, updates)
+
+    (_, (aux, updates)), output_grads = jax.value_and_grad(scaled, has_aux=True)(
+        forward.outputs
+    )
+    for variable, value in zip(variables, updates):
+        scope.add_update((variable, value))
+    (grads,) = forward.pullback(output_grads)
+    model._apply_gradients(forward.player, grads)
+    return aux, grads
+
+
 def input_gradients(fn, x):
     """The gradient of the scalar `fn(x)` with respect to `x`, itself differentiable."""
     return jax.grad(fn)(x)
@@ -343,3 +400,12 @@ def update_moving_average(averages, values, decay):
     """`average <- decay * average + (1 - decay) * value`, for each pair (recorded in the scope)."""
     for average, value in zip(averages, values):
         average.assign(decay * average.value + (1.0 - decay) * value.value)
+
+
+def check_range(values, upper, name, upper_name):
+    """`values` unchanged: a jit-compiled step cannot raise on a value.
+
+    `fit` checks NumPy data before training; a dataset's values are the
+    caller's to keep in `[0, upper)`, as under TensorFlow's XLA.
+    """
+    return values

@@ -32,13 +32,25 @@ def test_step(model, step, data):
     return step(data)
 
 
-def gradients(tape, loss, variables):
-    """`tape.gradient(loss, variables)`."""
-    return tape.gradient(loss, variables)
+def _gradients(model, player, tape, loss):
+    """The gradients of `loss` for player `player`'s variables, from `tape`."""
+    return tape.gradient(loss, model._variables(player))
 
 
 def apply_gradients(optimizer, grads, variables):
-    """One step of `optimizer` along `grads`."""
+    """One step of `optimizer` along `grads`, sparse gradients made dense first.
+
+    The gradient of an `Embedding` is a `tf.IndexedSlices` that repeats a
+    row once per lookup. Keras' optimizers on TensorFlow apply their
+    element-wise updates to those slices before the repeats are summed, so
+    Adam's second moment gets `sum(g_i^2)` where it should get
+    `(sum g_i)^2` (a conditional GAN's label embedding sees each class many
+    times a batch). Dense gradients give the update that JAX and PyTorch
+    compute, to float32 round-off.
+    """
+    grads = [
+        tf.convert_to_tensor(g) if isinstance(g, tf.IndexedSlices) else g for g in grads
+    ]
     optimizer.apply_gradients(zip(grads, variables))
 
 
@@ -51,7 +63,7 @@ def minimize(model, player, loss_fn, weight):
     with tf.GradientTape() as tape:
         loss, aux = loss_fn()
         scaled_loss = loss * weight
-    grads = model._gradients(player, tape, scaled_loss)
+    grads = _gradients(model, player, tape, scaled_loss)
     model._apply_gradients(player, grads)
     return aux, grads
 
@@ -62,12 +74,44 @@ def minimize_jointly(model, loss_fn, weight):
         losses, aux = loss_fn()
         scaled = {player: loss * weight for player, loss in losses.items()}
     grads = {
-        player: model._gradients(player, tape, loss) for player, loss in scaled.items()
+        player: _gradients(model, player, tape, loss) for player, loss in scaled.items()
     }
     del tape
     for player, player_grads in grads.items():
         model._apply_gradients(player, player_grads)
     return aux
+
+
+class Forward:
+    """A player's forward pass kept for `minimize_through`: its outputs and tape."""
+
+    def __init__(self, player, outputs, tape):
+        self.player, self.outputs, self.tape = player, outputs, tape
+
+
+def forward(model, player, fn):
+    """Runs `fn()`, player `player`'s forward pass, under a tape kept for later.
+
+    See `AdversarialModel._forward`.
+    """
+    tape = tf.GradientTape()
+    with tape:
+        outputs = fn()
+    return Forward(player, outputs, tape)
+
+
+def minimize_through(model, forward, loss_fn, weight):
+    """One step of `forward.player` on `loss_fn(forward.outputs)` (see `AdversarialModel._minimize_through`).
+
+    The forward pass's tape resumes recording: the outputs are not computed
+    again.
+    """
+    with forward.tape:
+        loss, aux = loss_fn(forward.outputs)
+        scaled_loss = loss * weight
+    grads = _gradients(model, forward.player, forward.tape, scaled_loss)
+    model._apply_gradients(forward.player, grads)
+    return aux, grads
 
 
 def input_gradients(fn, x):
@@ -136,3 +180,23 @@ def update_moving_average(averages, values, decay):
 
     pairs = [(a.value, v.value) for a, v in zip(averages, values)]
     ctx.merge_call(merge_fn, args=(pairs,))
+
+
+def check_range(values, upper, name, upper_name):
+    """`values`, checked at run time to lie in `[0, upper)` before they are used.
+
+    `name` and `upper_name` name the values and the bound in the message.
+
+    `tf.debugging` assertions: an out-of-range value raises
+    `InvalidArgumentError` when the step runs (XLA drops the assertions).
+    """
+    checks = [
+        tf.debugging.assert_non_negative(values, message=f"Expected {name} >= 0."),
+        tf.debugging.assert_less(
+            values,
+            tf.cast(upper, values.dtype),
+            message=f"Expected {name} < {upper_name}={upper}.",
+        ),
+    ]
+    with tf.control_dependencies(checks):
+        return tf.identity(values)

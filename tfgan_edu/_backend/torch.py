@@ -92,6 +92,33 @@ def minimize_jointly(model, loss_fn, weight):
     return aux
 
 
+class Forward:
+    """A player's forward pass kept for `minimize_through`: its outputs, with their graph."""
+
+    def __init__(self, player, outputs):
+        self.player, self.outputs = player, outputs
+
+
+def forward(model, player, fn):
+    """Runs `fn()`, player `player`'s forward pass; autograd keeps its graph.
+
+    See `AdversarialModel._forward`.
+    """
+    return Forward(player, fn())
+
+
+def minimize_through(model, forward, loss_fn, weight):
+    """One step of `forward.player` on `loss_fn(forward.outputs)` (see `AdversarialModel._minimize_through`).
+
+    The gradient flows back through the graph that `forward` recorded: the
+    outputs are not computed again.
+    """
+    loss, aux = loss_fn(forward.outputs)
+    grads = _grads(loss * weight, model._variables(forward.player))
+    model._apply_gradients(forward.player, grads)
+    return aux, grads
+
+
 def input_gradients(fn, x):
     """The gradient of the scalar `fn(x)` with respect to `x`, itself differentiable.
 
@@ -111,3 +138,14 @@ def update_moving_average(averages, values, decay):
     with torch.no_grad():
         for average, value in zip(averages, values):
             average.assign(decay * average.value + (1.0 - decay) * value.value)
+
+
+def check_range(values, upper, name, upper_name):
+    """`values`, checked to lie in `[0, upper)` (eagerly: a `ValueError` if not)."""
+    low, high = int(values.min()), int(values.max())
+    if low < 0 or high >= upper:
+        raise ValueError(
+            f"Expected {name} in [0, {upper_name}={upper}). Received: {name} in "
+            f"[{low}, {high}]"
+        )
+    return values

@@ -14,8 +14,9 @@ model:
 - the trackers: `_record` puts named loss terms into the `keras.metrics.Mean`
   of the same name, in one place;
 - the gradient plumbing, `_minimize` (one player's update),
-  `_minimize_jointly` (several players from one forward pass) and
-  `_apply_gradients`, which hand over to the per-backend layer
+  `_minimize_jointly` (several players from one forward pass),
+  `_forward`/`_minimize_through` (a player's update through a forward pass
+  made earlier in the step) and `_apply_gradients`, which hand over to the per-backend layer
   `tfgan_edu._backend` (TensorFlow: `GradientTape`; JAX: stateless
   `jax.value_and_grad`; PyTorch: autograd), and `train_step`/`test_step`,
   Keras' entry points, which run the model's `_train_step`/`_test_step`
@@ -106,10 +107,10 @@ class AdversarialModel(BACKEND.TrainerMixin, keras.Model):
             `seed_generator` (whose state is then saved with the model).
         DEFAULT_LOSS: the loss family `compile` uses for `loss=None`
             (`None`: the model has no loss family).
-        BACKENDS: the Keras backends the model trains on, declared by each
-            model of the package for itself (see `_check_backend`: a model
-            of the package that inherits from a ported one is not ported by
-            that); `("tensorflow",)` where not declared.
+        BACKENDS: the Keras backends the model trains on. Every model of
+            the package declares `("tensorflow", "jax", "torch")`; a user's
+            own subclass of `AdversarialModel` gets `("tensorflow",)` unless
+            it declares more (see `_check_backend`).
 
     Args:
         seed: seed of `seed_generator` (`None`: random).
@@ -350,14 +351,6 @@ class AdversarialModel(BACKEND.TrainerMixin, keras.Model):
 
     # ---------------------------------------------------------- gradients
 
-    def _gradients(self, player, tape, loss):
-        """Gradients of `loss` for player `player`'s variables, from a TensorFlow `tape`.
-
-        For the TensorFlow-only steps that open their own tape; backend
-        neutral code uses `_minimize`.
-        """
-        return BACKEND.gradients(tape, loss, self._variables(player))
-
     def _apply_gradients(self, player, grads):
         """One step of player `player`'s optimizer along `grads`."""
         optimizer = getattr(self, self._player(player).optimizer)
@@ -395,6 +388,44 @@ class AdversarialModel(BACKEND.TrainerMixin, keras.Model):
             the updates are applied in the order of the losses.
         """
         return BACKEND.minimize_jointly(self, loss_fn, weight)
+
+    def _forward(self, player, fn):
+        """Runs `fn()`, a forward pass of `player`, kept for `_minimize_through`.
+
+        For steps that use the outputs of a player's forward pass before
+        that player's update (Pix2Pix updates D on `G(x)`, then G through
+        the updated D): the pass runs once, and `_minimize_through` later
+        differentiates through it (TensorFlow: its tape resumes; JAX: its
+        `jax.vjp`; PyTorch: its autograd graph).
+
+        Args:
+            player: the player's name.
+            fn: `() -> outputs` (a tensor or a structure of tensors).
+
+        Returns:
+            The backend's record of the pass; its `outputs` are `fn()`'s.
+        """
+        return BACKEND.forward(self, player, fn)
+
+    def _minimize_through(self, forward, loss_fn, weight=1.0):
+        """One gradient step of `forward`'s player on `loss_fn(forward.outputs)`.
+
+        The loss must depend on the player's variables through the
+        outputs alone: the gradient is the loss's gradient with respect to
+        the outputs, pulled back through the recorded pass. Other
+        networks (the discriminator) are evaluated at their current
+        weights.
+
+        Args:
+            forward: what `_forward` returned.
+            loss_fn: `outputs -> (loss, aux)`.
+            weight: factor of the loss whose gradient is taken (see
+                `_minimize`).
+
+        Returns:
+            `(aux, grads)`, as `_minimize`.
+        """
+        return BACKEND.minimize_through(self, forward, loss_fn, weight)
 
     # ------------------------------------------------------ serialization
 
@@ -462,10 +493,10 @@ def _check_backend(cls):
 
     What counts is `BACKENDS` as declared by the first class of `cls`'s MRO
     that declares it or belongs to this package: a user's subclass of `GAN`
-    runs where `GAN` runs, a model of the package that does not declare its
-    own (such as `ConditionalGAN`, whose step checks labels with TensorFlow)
-    runs on TensorFlow alone, and a user's own `AdversarialModel` declares
-    where its steps run.
+    runs where `GAN` runs (every model of the package declares all three
+    backends), and a user's own `AdversarialModel` declares where its step
+    runs, TensorFlow alone unless it says otherwise (a step written with a
+    `tf.GradientTape` runs nowhere else).
     """
     backend = BACKEND.NAME
     for owner in cls.__mro__:
@@ -474,9 +505,11 @@ def _check_backend(cls):
     backends = vars(owner).get("BACKENDS", ("tensorflow",))
     if backend not in backends:
         raise NotImplementedError(
-            f"{owner.__name__} runs on the Keras backends {list(backends)} only, "
-            "for now (GAN runs on 'tensorflow', 'jax' and 'torch'). Set "
-            "KERAS_BACKEND=tensorflow before importing keras. Received: "
+            f"{cls.__name__} runs on the Keras backends {list(backends)} only "
+            f"(the class attribute BACKENDS of {owner.__name__}). A step written as `_train_step` "
+            "with `_minimize` runs on every backend: then add "
+            f"{backend!r} to BACKENDS. Or set KERAS_BACKEND to one of "
+            f"{list(backends)} before importing keras. Received: "
             f"keras.backend.backend()={backend!r}"
         )
 

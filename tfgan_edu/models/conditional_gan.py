@@ -16,6 +16,7 @@ from keras import ops
 from tfgan_edu._checks import check_int, check_non_negative
 from tfgan_edu.losses import auxiliary_classifier_loss
 from tfgan_edu.models import _common
+from tfgan_edu.models._base import BACKEND
 from tfgan_edu.models.gan import GAN
 
 
@@ -35,9 +36,12 @@ class ConditionalGAN(GAN):
     Batches must be `(samples, labels)` pairs, labels int class indices of
     shape `(batch,)` (or `(batch, 1)`) in `[0, num_classes)`; `fit` checks
     the data before training starts. Labels out of range are caught in
-    `fit` for NumPy labels, and inside the step by an assertion that XLA
-    (`jit_compile=True`) drops: there, keeping a dataset's labels in range
-    is the caller's responsibility.
+    `fit` for NumPy labels, and inside the step by a run-time check on
+    TensorFlow without XLA and on PyTorch. XLA (`jit_compile=True`) and
+    JAX's `jit` cannot raise from inside a compiled step: there, keeping a
+    dataset's labels in range is the caller's responsibility.
+
+    Like `GAN`, it trains on TensorFlow, JAX and PyTorch.
 
     Args:
         generator: a two-input `keras.Model` mapping `[z (batch,
@@ -71,6 +75,7 @@ class ConditionalGAN(GAN):
     (5, 2)
     """
 
+    BACKENDS = ("tensorflow", "jax", "torch")
     CONFIG = (*GAN.CONFIG, "num_classes")
 
     def __init__(
@@ -187,18 +192,11 @@ class ConditionalGAN(GAN):
         real = _common.real_samples(samples, self.data_shape)
         _check_label_spec(labels.shape, labels.dtype)
         labels = ops.reshape(ops.cast(labels, "int32"), (-1,))
-        # Checked at run time, before the labels are used (XLA drops the
-        # assertions).
-        checks = [
-            tf.debugging.assert_non_negative(labels, message="Expected labels >= 0."),
-            tf.debugging.assert_less(
-                labels,
-                self.num_classes,
-                message=f"Expected labels < num_classes={self.num_classes}.",
-            ),
-        ]
-        with tf.control_dependencies(checks):
-            return real, tf.identity(labels)
+        # Checked at run time, before the labels are used, where the backend
+        # can (not under XLA, nor in JAX's jit).
+        return real, BACKEND.check_range(
+            labels, self.num_classes, "labels", "num_classes"
+        )
 
     def _generator_inputs(self, z, labels):
         return [z, labels]
@@ -285,6 +283,7 @@ class ACGAN(ConditionalGAN):
      'real_class_accuracy', 'real_score']
     """
 
+    BACKENDS = ("tensorflow", "jax", "torch")
     CONFIG = (*ConditionalGAN.CONFIG, "aux_weight")
 
     def __init__(

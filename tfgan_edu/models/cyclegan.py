@@ -8,6 +8,7 @@ from keras import ops
 from tfgan_edu._checks import check_int, check_non_negative
 from tfgan_edu.models import _common
 from tfgan_edu.models._base import (
+    BACKEND,
     Player,
     load_own_variables_and_seed,
     save_seed_state,
@@ -222,6 +223,7 @@ class CycleGAN(ImageTranslation):
     (16, 32, 32, 1)
     """
 
+    BACKENDS = ("tensorflow", "jax", "torch")
     PLAYERS = (
         Player("d", ("d_a", "d_b"), "d_optimizer"),
         Player("g", ("g_ab", "g_ba"), "g_optimizer"),
@@ -307,7 +309,7 @@ class CycleGAN(ImageTranslation):
 
     # ------------------------------------------------------------ training
 
-    def train_step(self, data):
+    def _train_step(self, data):
         a, b = self._unpack(data)
         batch_size = ops.shape(a)[0]
         weight = _common.replica_weight(batch_size)  # 1 on a single device
@@ -331,7 +333,7 @@ class CycleGAN(ImageTranslation):
         self._record({**g_terms, **d_terms}, batch_size)
         return self._results()
 
-    def test_step(self, data):
+    def _test_step(self, data):
         a, b = self._unpack(data)
         fake_b, fake_a, g_terms = self._generator_losses(a, b, training=False)
         d_terms = self._discriminator_losses(a, b, fake_a, fake_b, training=False)
@@ -371,13 +373,14 @@ class CycleGAN(ImageTranslation):
         }
 
     def _check_strategy(self):
-        if self.distribute_strategy.num_replicas_in_sync > 1 and self.pool_size:
+        replicas = BACKEND.num_replicas(self)
+        if replicas > 1 and self.pool_size:
             raise ValueError(
                 "CycleGAN's image pools are state that one device updates image by "
                 "image; they cannot be shared by several replicas. Build the model "
                 "with pool_size=0 to train under a multi-replica strategy. "
                 f"Received: pool_size={self.pool_size}, "
-                f"replicas={self.distribute_strategy.num_replicas_in_sync}"
+                f"replicas={replicas}"
             )
 
     def _check_networks(self):

@@ -44,8 +44,7 @@ class GAN(AdversarialModel):
     which takes the gradient with a `GradientTape`, a stateless
     `jax.value_and_grad` or torch autograd. From the same weights and noise
     the three take the same steps to float32 round-off
-    (`tests/backends/test_parity.py`). DiffAugment (`augment`) and
-    multi-replica training are TensorFlow-only for now.
+    (`tests/backends/test_parity.py`).
 
     Under a multi-replica `tf.distribute` strategy the losses are averaged
     over the global batch, each replica gets its own slice of one global
@@ -251,12 +250,6 @@ class GAN(AdversarialModel):
                     f"Expected `ema_decay` in (0, 1), or None. Received: ema_decay={ema_decay!r}"
                 )
         if augment:
-            if BACKEND.NAME != "tensorflow":
-                raise NotImplementedError(
-                    "DiffAugment (`augment`) runs on the TensorFlow backend only, "
-                    "for now (its translation gathers with TensorFlow). Received: "
-                    f"augment={augment!r} on keras.backend.backend()={BACKEND.NAME!r}"
-                )
             if len(self.data_shape) != 3:
                 raise ValueError(
                     "`augment` transforms images (batch, height, width, channels); "

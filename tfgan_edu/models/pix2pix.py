@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import keras
-import tensorflow as tf
 from keras import ops
 
 from tfgan_edu._checks import check_non_negative
@@ -72,6 +71,7 @@ class Pix2Pix(ImageTranslation):
     (16, 32, 32, 1)
     """
 
+    BACKENDS = ("tensorflow", "jax", "torch")
     PLAYERS = (
         Player("d", ("discriminator",), "d_optimizer"),
         Player("g", ("generator",), "g_optimizer"),
@@ -106,14 +106,15 @@ class Pix2Pix(ImageTranslation):
 
     # ------------------------------------------------------------ training
 
-    def train_step(self, data):
+    def _train_step(self, data):
         x, y = self._unpack(data)
         batch_size = ops.shape(x)[0]
         weight = _common.replica_weight(batch_size)  # 1 on a single device
 
-        with tf.GradientTape() as g_tape:
-            # 1. Generate G(x).
-            fake = self.generator(x, training=True)
+        # 1. Generate G(x), once: the generator's update later goes back
+        # through this same pass.
+        generated = self._forward("g", lambda: self.generator(x, training=True))
+        fake = generated.outputs
 
         # 2. Update D on real pairs (x, y) and fake pairs (x, G(x)).
         def d_loss_fn():
@@ -121,18 +122,18 @@ class Pix2Pix(ImageTranslation):
             return terms["d_loss"], terms
 
         d_terms, _ = self._minimize("d", d_loss_fn, weight)
-        # 3. Update G through the updated D, plus the L1 pull towards y. The
-        # generator's tape resumes recording: G(x) is not computed twice.
-        with g_tape:
+
+        # 3. Update G through the updated D, plus the L1 pull towards y.
+        def g_loss_fn(fake):
             fake_logits = self.discriminator([x, fake], training=True)
             g_terms = self._generator_losses(y, fake, fake_logits)
-            scaled_g_loss = g_terms["g_loss"] * weight
-        self._apply_gradients("g", self._gradients("g", g_tape, scaled_g_loss))
+            return g_terms["g_loss"], g_terms
 
+        g_terms, _ = self._minimize_through(generated, g_loss_fn, weight)
         self._record({**d_terms, **g_terms}, batch_size)
         return self._results()
 
-    def test_step(self, data):
+    def _test_step(self, data):
         x, y = self._unpack(data)
         fake = self.generator(x, training=False)
         d_terms = self._discriminator_losses(x, y, fake, False)

@@ -280,6 +280,12 @@ class _LatentVariableModel(AdversarialModel):
         stats = ops.cast(self.encoder(x, training=training), "float32")
         return stats[:, : self.latent_dim], stats[:, self.latent_dim :]
 
+    def _sample_prior(self, batch_size):
+        """`(batch_size, latent_dim)` draws of the prior `N(0, I)`."""
+        return keras.random.normal(
+            (batch_size, self.latent_dim), seed=self.seed_generator
+        )
+
     def _sample_posterior(self, mean, log_var):
         """The reparameterization trick: `z = mean + exp(log_var / 2) * eps`."""
         eps = keras.random.normal(ops.shape(mean), seed=self.seed_generator)
@@ -396,6 +402,7 @@ class VAE(_LatentVariableModel):
     (5, 2)
     """
 
+    BACKENDS = ("tensorflow", "jax", "torch")
     PLAYERS = (Player("vae", ("encoder", "decoder"), "optimizer"),)
     CONFIG = (*_LatentVariableModel.CONFIG, "beta", "likelihood", "scale")
     DEFAULT_LOSS = None
@@ -458,7 +465,7 @@ class VAE(_LatentVariableModel):
         self._check_vae_compile_kwargs(kwargs)
         self._compile_players({"optimizer": optimizer}, kwargs)
 
-    def train_step(self, data):
+    def _train_step(self, data):
         x = self._unpack(data)
         batch_size = ops.shape(x)[0]
 
@@ -471,7 +478,7 @@ class VAE(_LatentVariableModel):
         self._record(terms, batch_size)
         return self._results()
 
-    def test_step(self, data):
+    def _test_step(self, data):
         x = self._unpack(data)
         self._record(self._elbo_terms(x, training=False), ops.shape(x)[0])
         return self._results()
@@ -633,6 +640,7 @@ class VAEGAN(_LatentVariableModel):
     ['d_loss', 'g_loss', 'kl', 'reconstruction']
     """
 
+    BACKENDS = ("tensorflow", "jax", "torch")
     PLAYERS = (
         Player("e", ("encoder",), "e_optimizer"),
         Player("g", ("decoder",), "g_optimizer"),
@@ -697,12 +705,10 @@ class VAEGAN(_LatentVariableModel):
         )
         self.loss_family = family
 
-    def train_step(self, data):
+    def _train_step(self, data):
         x = self._unpack(data)
         batch_size = ops.shape(x)[0]
-        z_prior = keras.random.normal(
-            (batch_size, self.latent_dim), seed=self.seed_generator
-        )
+        z_prior = self._sample_prior(batch_size)
 
         # All three gradients come from the same forward pass.
         def loss_fn():
@@ -719,12 +725,10 @@ class VAEGAN(_LatentVariableModel):
         self._record(terms, batch_size)
         return self._results()
 
-    def test_step(self, data):
+    def _test_step(self, data):
         x = self._unpack(data)
         batch_size = ops.shape(x)[0]
-        z_prior = keras.random.normal(
-            (batch_size, self.latent_dim), seed=self.seed_generator
-        )
+        z_prior = self._sample_prior(batch_size)
         self._record(self._game_losses(x, z_prior, training=False), batch_size)
         return self._results()
 

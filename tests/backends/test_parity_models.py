@@ -1,0 +1,121 @@
+"""Every model on TensorFlow, JAX and PyTorch: the same numbers from the same start.
+
+`parity_models_worker.py` runs each model for 3 steps from the same initial
+weights and the same injected noise, once per backend in its own process
+(TensorFlow first: it writes the weights and saved models the others
+start from), then reloads the TensorFlow `.keras` file and trains one more
+step. `test_parity.py` covers `GAN`'s own options the same way.
+
+Tolerance: on this machine (2-core Intel Xeon, 2026-12-05), the largest
+`|other - tensorflow|` per scenario, over every logged loss and weight,
+was, for JAX and PyTorch: ConditionalGAN 3.7e-7 and 1.2e-7, ACGAN 2.4e-7,
+VAE 4.8e-7 and 2.4e-7, VAEGAN 1.2e-7, Pix2Pix 1.4e-6 and 9.5e-7 (losses
+near 7 and 70: 1-2 float32 ulps), CycleGAN 1.9e-6 and 3.8e-6 (its total
+loss is about 21, where a float32 ulp is 1.9e-6). `atol=1e-5` plus
+`rtol=1e-5` allows 1e-5 near 0 and about 2.2e-4 at 21: 5 to 50 times what
+was measured, and still far below what one Adam step (learning rate 1e-2)
+changes. Before `tfgan_edu._backend.tensorflow.apply_gradients` densified
+sparse gradients, the conditional models' label embeddings differed by
+3e-2 on TensorFlow (Keras' Adam squared the repeated rows of
+`tf.IndexedSlices` before summing them), which this test catches.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.xdist_group("backends")
+
+ATOL = RTOL = 1e-5
+WORKER = Path(__file__).with_name("parity_models_worker.py")
+OTHERS = ("jax", "torch")
+SCENARIOS = ("cgan", "acgan", "vae", "vaegan", "pix2pix", "cyclegan")
+
+
+def _run(backend, folder):
+    env = dict(os.environ, KERAS_BACKEND=backend, OPENBLAS_NUM_THREADS="1")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    return subprocess.Popen(
+        [sys.executable, str(WORKER), str(folder)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _wait(proc, backend):
+    out, err = proc.communicate(timeout=900)
+    assert proc.returncode == 0, f"{backend} worker failed:\n{out}\n{err[-4000:]}"
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """`{backend: {key: array}}` of the three workers' results."""
+    folder = tmp_path_factory.mktemp("parity_models")
+    _wait(_run("tensorflow", folder), "tensorflow")
+    procs = {backend: _run(backend, folder) for backend in OTHERS}
+    for backend, proc in procs.items():
+        _wait(proc, backend)
+    return {
+        backend: dict(np.load(folder / f"models_{backend}.npz"))
+        for backend in ("tensorflow", *OTHERS)
+    }
+
+
+def _keys(run, prefix):
+    return sorted(k for k in run if k.startswith(prefix) and not k.endswith("names"))
+
+
+@pytest.mark.parametrize("backend", OTHERS)
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_three_steps_match_tensorflow(runs, backend, scenario):
+    reference, other = runs["tensorflow"], runs[backend]
+    assert str(other["backend"]) == backend
+    keys = [
+        k
+        for k in _keys(reference, f"{scenario}_")
+        if "loaded" not in k and "resumed" not in k
+    ]
+    assert f"{scenario}_losses" in keys and len(keys) > 2
+    assert keys == [
+        k
+        for k in _keys(other, f"{scenario}_")
+        if "loaded" not in k and "resumed" not in k
+    ]
+    for key in keys:
+        np.testing.assert_allclose(
+            other[key], reference[key], rtol=RTOL, atol=ATOL, err_msg=key
+        )
+
+
+@pytest.mark.parametrize("backend", OTHERS)
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_a_tensorflow_file_loads_and_resumes(runs, backend, scenario):
+    """The `.keras` file saved on TensorFlow loads exactly and trains on as there."""
+    reference, other = runs["tensorflow"], runs[backend]
+    loaded = _keys(reference, f"{scenario}_loaded")
+    assert loaded
+    for key in loaded:
+        np.testing.assert_array_equal(other[key], reference[key], err_msg=key)
+    for key in _keys(reference, f"{scenario}_resumed"):
+        np.testing.assert_allclose(
+            other[key], reference[key], rtol=RTOL, atol=ATOL, err_msg=key
+        )
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_the_steps_did_train(runs, scenario):
+    """The compared weights moved, in the 3 steps and in the resumed one."""
+    run = runs["tensorflow"]
+    assert run[f"{scenario}_losses"].shape[0] == 3
+    assert np.all(np.isfinite(run[f"{scenario}_losses"]))
+    moved = [
+        np.max(np.abs(run[f"{scenario}_resumed_w{i}"] - run[f"{scenario}_loaded{i}"]))
+        for i in range(len(_keys(run, f"{scenario}_loaded")))
+    ]
+    assert max(moved) > 1e-4
