@@ -12,7 +12,9 @@ DOCS_HTML ?= docs/_build/html
 PYTEST_ARGS ?=
 # pytest-xdist workers for `make test` / `make test-fast` (0: one process).
 # The notebook and docs tests stay together on one worker (xdist_group), and
-# each worker's BLAS runs on one thread so that two workers share 2 cores.
+# each worker's BLAS (and PyTorch's OpenMP pool: its spinning threads made a
+# step 8 times slower on 2 busy cores) runs on one thread so that two
+# workers share 2 cores.
 TEST_WORKERS ?= 2
 PYTEST_PARALLEL = -n $(TEST_WORKERS) --dist loadgroup
 
@@ -53,17 +55,17 @@ demo: $(STAMP)
 
 # The docs test (tests/test_site.py) opens the built site in headless Chromium.
 test: $(STAMP) docs-deps
-	TFGAN_EDU_REQUIRE_BROWSER=1 OPENBLAS_NUM_THREADS=1 \
+	TFGAN_EDU_REQUIRE_BROWSER=1 OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 \
 		$(PY) -m pytest -q $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
-	OPENBLAS_NUM_THREADS=1 \
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 \
 		$(PY) -m pytest -q -m "not slow and not notebook" $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 # The suite runs on TensorFlow (KERAS_BACKEND above); tests/backends starts
 # one process per backend itself. `make test` includes them.
 test-backends: $(STAMP)
-	OPENBLAS_NUM_THREADS=1 $(PY) -m pytest -q tests/backends $(PYTEST_ARGS)
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m pytest -q tests/backends $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check tfgan_edu tests benchmarks

@@ -38,6 +38,7 @@ def _env(backend):
         os.environ,
         KERAS_BACKEND=backend,
         OPENBLAS_NUM_THREADS="1",
+        OMP_NUM_THREADS="1",
         XLA_FLAGS="--xla_force_host_platform_device_count=2",
         # The two host devices, even where JAX could see an accelerator.
         JAX_PLATFORMS="cpu",

@@ -32,7 +32,9 @@ OTHERS = ("jax", "torch")
 
 
 def _env(backend):
-    env = dict(os.environ, KERAS_BACKEND=backend, OPENBLAS_NUM_THREADS="1")
+    env = dict(
+        os.environ, KERAS_BACKEND=backend, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1"
+    )
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     return env
 

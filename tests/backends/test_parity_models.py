@@ -37,7 +37,9 @@ SCENARIOS = ("cgan", "acgan", "vae", "vaegan", "pix2pix", "cyclegan")
 
 
 def _run(backend, folder):
-    env = dict(os.environ, KERAS_BACKEND=backend, OPENBLAS_NUM_THREADS="1")
+    env = dict(
+        os.environ, KERAS_BACKEND=backend, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1"
+    )
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     return subprocess.Popen(
         [sys.executable, str(WORKER), str(folder)],
