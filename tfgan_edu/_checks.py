@@ -68,3 +68,21 @@ def check_non_negative(name: str, value: Any) -> float:
             f"Expected `{name}` to be a finite number >= 0. Received: {name}={value!r}"
         )
     return float(value)
+
+
+def check_choice(name: str, value: Any, choices: tuple) -> None:
+    """Raises a `ValueError` unless `value` is one of `choices`.
+
+    Example:
+
+    >>> check_choice("split", "train", ("train", "test"))
+    >>> check_choice("split", "val", ("train", "test"))
+    Traceback (most recent call last):
+    ...
+    ValueError: Expected `split` to be one of 'train', 'test'. Received: split='val'
+    """
+    if value not in choices:
+        raise ValueError(
+            f"Expected `{name}` to be one of {', '.join(map(repr, choices))}. "
+            f"Received: {name}={value!r}"
+        )

@@ -285,7 +285,7 @@ def test_probe_goes_through_a_configured_proxy(monkeypatch):
     monkeypatch.setenv("https_proxy", "http://proxy.example:3128")
     monkeypatch.delenv("no_proxy", raising=False)
     monkeypatch.delenv("NO_PROXY", raising=False)
-    assert images._probe_target() == ("proxy.example", 3128)
+    assert images.probe_target() == ("proxy.example", 3128)
 
 
 # --- downloadable datasets, without downloading --------------------------------------

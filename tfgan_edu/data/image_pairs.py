@@ -40,16 +40,8 @@ import numbers
 import numpy as np
 import tensorflow as tf
 
-from tfgan_edu._checks import check_int
-from tfgan_edu.data import photos
-from tfgan_edu.data.images import (
-    _check_choice,
-    _digits_arrays,
-    _mnist_5k_arrays,
-    _mnist_5k_transform,
-    _resize_to,
-    _unit_range_transform,
-)
+from tfgan_edu._checks import check_choice, check_int
+from tfgan_edu.data import _embedded, photos
 from tfgan_edu.data.pipeline import make_dataset
 
 PAIRED_NAMES: tuple[str, ...] = ("digits", "mnist_5k", "color_digits", "photos")
@@ -115,7 +107,7 @@ def color_digits(
     >>> float(images.min()) >= -1.0 and float(images.max()) <= 1.0
     True
     """
-    _check_choice("split", split, SPLITS)
+    check_choice("split", split, SPLITS)
     gray, labels = _gray_digits(split, image_size)
     colors = _digit_colors(split, labels)  # (N, 3) in [0, 1]
     intensity = (gray + 1.0) / 2.0  # (N, H, W, 1) in [0, 1]
@@ -136,8 +128,10 @@ def _digit_colors(split: str, labels: np.ndarray) -> np.ndarray:
 
 def _gray_digits(split: str, image_size: int) -> tuple[np.ndarray, np.ndarray]:
     """The digits of `split` as float32 `(N, S, S, 1)` in [-1, 1], int32 labels."""
-    images, labels = _digits_arrays(split)
-    transform = _unit_range_transform(0.0, 16.0, _resize_to(image_size))
+    images, labels = _embedded.digits_arrays(split)
+    transform = _embedded.unit_range_transform(
+        0.0, 16.0, _embedded.resize_to(image_size)
+    )
     return transform(images).numpy(), labels
 
 
@@ -145,8 +139,8 @@ def _clean_images(name: str, split: str, image_size: int) -> np.ndarray:
     if name == "color_digits":
         return color_digits(split, image_size)[0]
     if name == "mnist_5k":
-        images, _ = _mnist_5k_arrays(split)
-        return _mnist_5k_transform(image_size)(images).numpy()
+        images, _ = _embedded.mnist_5k_arrays(split)
+        return _embedded.mnist_5k_transform(image_size)(images).numpy()
     return _gray_digits(split, image_size)[0]
 
 
@@ -193,7 +187,7 @@ def degrade(
     >>> np.round(gray.numpy().ravel(), 3)
     array([1., 1., 1., 1.], dtype=float32)
     """
-    _check_choice("task", task, TASKS)
+    check_choice("task", task, TASKS)
     images = tf.convert_to_tensor(images, tf.float32)
     if images.shape.rank != 4:
         raise ValueError(
@@ -386,16 +380,16 @@ def paired(
     >>> low.shape, high.shape
     (TensorShape([8, 64, 64, 3]), TensorShape([8, 64, 64, 3]))
     """
-    _check_choice("name", name, PAIRED_NAMES)
-    _check_choice("task", task, TASKS)
-    _check_choice("split", split, SPLITS)
+    check_choice("name", name, PAIRED_NAMES)
+    check_choice("task", task, TASKS)
+    check_choice("split", split, SPLITS)
     channels = 3 if name in COLOR_NAMES else 1
     if name == "photos":
         size = photos.check_patch_size(patch_size)
         if mask_size is None:
             mask_size = size // 4
     else:
-        _check_choice("image_size", image_size, (28, 32, 64))
+        check_choice("image_size", image_size, (28, 32, 64))
         size = image_size
         if mask_size is None:
             mask_size = DEFAULT_MASK_SIZE
@@ -476,7 +470,7 @@ def to_domain_b(images, task: str) -> tf.Tensor:
     >>> int((to_domain_b(x, "thicken").numpy() == 1.0).sum())
     9
     """
-    _check_choice("task", task, UNPAIRED_TASKS)
+    check_choice("task", task, UNPAIRED_TASKS)
     images = tf.convert_to_tensor(images, tf.float32)
     if task == "invert":
         return -images
@@ -526,10 +520,10 @@ def unpaired(
     >>> a.shape, b.shape
     (TensorShape([8, 32, 32, 1]), TensorShape([8, 32, 32, 1]))
     """
-    _check_choice("name", name, UNPAIRED_NAMES)
-    _check_choice("task", task, UNPAIRED_TASKS)
-    _check_choice("split", split, SPLITS)
-    _check_choice("image_size", image_size, (28, 32, 64))
+    check_choice("name", name, UNPAIRED_NAMES)
+    check_choice("task", task, UNPAIRED_TASKS)
+    check_choice("split", split, SPLITS)
+    check_choice("image_size", image_size, (28, 32, 64))
     domain_a, domain_b = unpaired_arrays(name, task, split=split, image_size=image_size)
     pipeline = dict(
         batch_size=batch_size, shuffle=shuffle, drop_remainder=drop_remainder
@@ -566,10 +560,10 @@ def unpaired_arrays(
     >>> bool(b.mean() > a.mean())  # thicker strokes: more white
     True
     """
-    _check_choice("name", name, UNPAIRED_NAMES)
-    _check_choice("task", task, UNPAIRED_TASKS)
-    _check_choice("split", split, SPLITS)
-    _check_choice("image_size", image_size, (28, 32, 64))
+    check_choice("name", name, UNPAIRED_NAMES)
+    check_choice("task", task, UNPAIRED_TASKS)
+    check_choice("split", split, SPLITS)
+    check_choice("image_size", image_size, (28, 32, 64))
     images = _clean_images(name, split, image_size)
     order = np.random.default_rng(UNPAIRED_SPLIT_SEED).permutation(len(images))
     half = len(images) // 2

@@ -388,7 +388,7 @@ def observe_call(fn: Callable, inputs: dict[str, Any], case: Case):
     observed = [("the returned value", value)]
     for name in case.grad_wrt:
         if projection is None:
-            grad = _UNAVAILABLE
+            grad = UNAVAILABLE
         else:
             grad = tape.gradient(projection, inputs[name])
             if isinstance(grad, tf.IndexedSlices):  # from a gather: densify
@@ -415,13 +415,15 @@ class _Unavailable:
         return "unavailable"
 
 
-_UNAVAILABLE = _Unavailable()
+UNAVAILABLE = _Unavailable()
+"""What an observation holds when it could not be made (no gradient, say)."""
 
 
 # --------------------------------------------------------------- comparing
 
 
-def _is_tensor_like(value) -> bool:
+def is_tensor_like(value) -> bool:
+    """Whether `value` is a TensorFlow tensor or variable, or a NumPy array or scalar."""
     return isinstance(value, (tf.Tensor, tf.Variable, np.ndarray, np.generic))
 
 
@@ -465,7 +467,7 @@ def compare(what: str, expected, received, rtol: float, atol: float):
     a Python or NumPy scalar) in value; integers exactly; tuples, lists and
     dicts element by element.
     """
-    if received is _UNAVAILABLE:
+    if received is UNAVAILABLE:
         return Difference(
             what, "could not be computed: the returned value is not a tensor"
         )
@@ -532,7 +534,7 @@ def compare(what: str, expected, received, rtol: float, atol: float):
         return None
     if isinstance(expected, (float, np.floating)):
         return _compare_number(what, float(expected), received, rtol, atol)
-    if _is_tensor_like(expected):
+    if is_tensor_like(expected):
         return _compare_array(what, expected, received, rtol, atol)
     raise TypeError(  # a reference that returns something else is a bug here
         f"Cannot compare a reference value of type {type(expected).__name__}. "
@@ -713,13 +715,20 @@ def _student_frame(exc: BaseException, language: str = "en") -> str:
     return text("where", language, file=where, line=frame.lineno, code=code)
 
 
+# What a student's function may raise and still give a failed result: any
+# `Exception`, the time limit, and `SystemExit` (a `sys.exit()` or `exit()`
+# in the function would otherwise end the notebook's kernel or the grader).
+# `KeyboardInterrupt` (the user's own Ctrl-C) still stops the check.
+_STUDENT_FAILURES = (Exception, CheckTimeout, SystemExit)
+
+
 def _run_student(exercise: Exercise, fn, case: Case, timeout):
     inputs = case.make()
     observe = exercise.observe or observe_call
     try:
         with time_limit(timeout):
             return observe(fn, inputs, case)
-    except (Exception, CheckTimeout) as exc:  # the student's function failed
+    except _STUDENT_FAILURES as exc:  # the student's function failed
         raise _StudentError(exercise.name, exc) from exc
 
 
@@ -733,7 +742,10 @@ def _failure_message(
     if isinstance(exc, CheckTimeout):
         seconds = float("nan") if exc.seconds is None else exc.seconds
         return text("timed_out", language, name=name, seconds=seconds) + "\n" + hint
-    error = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, SystemExit):
+        error = f"SystemExit: sys.exit({exc.code!r}) was called"
+    else:
+        error = f"{type(exc).__name__}: {exc}"
     where = _student_frame(exc, language)
     return text("raised", language, name=name, error=error, where=where) + "\n" + hint
 
@@ -798,7 +810,9 @@ def check_exercise(
     """Checks `fn` against `exercise`; never raises for a faulty `fn`.
 
     Every case is run (a case that fails does not stop the others), and the
-    score is the fraction of cases passed. The message reports the first
+    score is the fraction of cases passed. A case where `fn` raises (any
+    `Exception`, or `SystemExit` from `sys.exit()`) or runs past `timeout`
+    fails; only `KeyboardInterrupt` stops the check. The message reports the first
     failing case. A function that calls one of `exercise.solutions` (or
     the instructor package) scores 0.
 
@@ -844,7 +858,7 @@ def _check_verified(
     try:
         with time_limit(timeout):
             diff = exercise.verify(fn)
-    except (Exception, CheckTimeout) as exc:  # the student's function failed
+    except _STUDENT_FAILURES as exc:  # the student's function failed
         if isinstance(exc, CheckTimeout):
             timed_out.append(1)
         message = _failure_message(exercise, fn, exc, language)

@@ -80,13 +80,13 @@ def decode(spec, arrays) -> Any:
     >>> decode({"t": "list", "v": [{"t": "int", "v": 3}, {"t": "none"}]}, {})
     (3, None)
     """
-    from tfgan_edu.exercises._core import _UNAVAILABLE
+    from tfgan_edu.exercises._core import UNAVAILABLE
 
     kind = spec["t"]
     if kind == "none":
         return None
     if kind == "unavailable":
-        return _UNAVAILABLE
+        return UNAVAILABLE
     if kind in ("bool", "int", "float"):
         return spec["v"]
     if kind == "array":

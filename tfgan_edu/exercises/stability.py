@@ -8,13 +8,13 @@ import tensorflow as tf
 from keras import ops
 
 from tfgan_edu.exercises._core import (
-    _UNAVAILABLE,
+    UNAVAILABLE,
     Case,
     Difference,
     Exercise,
     Mistake,
-    _is_tensor_like,
     compare,
+    is_tensor_like,
 )
 
 # --- interpolation between real and fake -----------------------------------------
@@ -103,7 +103,7 @@ def _verify_interpolate(fn):
 
 def _type_difference(what, expected, received):
     """Shape and dtype of `received` against `expected` (values are random)."""
-    if not _is_tensor_like(received):
+    if not is_tensor_like(received):
         return compare(what, expected, received, 0.0, 0.0)
     received_array = np.asarray(received)
     expected_array = np.asarray(expected)
@@ -213,7 +213,7 @@ def _observe_penalty(fn, inputs, case):
     try:
         grads = tape.gradient(value, variables)
     except (TypeError, ValueError, AttributeError):  # the value check fails first
-        grads = [_UNAVAILABLE] * len(variables)
+        grads = [UNAVAILABLE] * len(variables)
     for i, (variable, grad) in enumerate(zip(variables, grads)):
         if grad is None:  # a weight the penalty does not depend on: the last bias
             grad = tf.zeros(variable.shape, variable.dtype)

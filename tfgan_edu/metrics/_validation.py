@@ -1,7 +1,9 @@
 """Argument checks shared by the metrics (private).
 
 Integer arguments are checked by `tfgan_edu._checks.check_int`, shared with
-the rest of the package; this module adds the checks of feature arrays.
+the rest of the package; this module adds the checks of feature arrays and
+of image value ranges. Every name here is public within the package: the
+metric modules import them as this module's API.
 """
 
 from __future__ import annotations
@@ -60,3 +62,23 @@ def check_same_dimension(
             "Expected both feature sets to have the same dimension d. "
             f"Received: {name_a}.shape[1]={a.shape[1]}, {name_b}.shape[1]={b.shape[1]}"
         )
+
+
+def check_range(value_range) -> tuple[float, float]:
+    """`value_range` as floats `(low, high)` with `low < high`, both finite.
+
+    Example:
+
+    >>> check_range((-1, 1))
+    (-1.0, 1.0)
+    """
+    try:
+        low, high = (float(v) for v in value_range)
+    except (TypeError, ValueError):
+        low = high = None
+    if low is None or not np.isfinite([low, high]).all() or not low < high:
+        raise ValueError(
+            "Expected `value_range` to be a pair (low, high) with low < high. "
+            f"Received: value_range={value_range!r}"
+        )
+    return low, high

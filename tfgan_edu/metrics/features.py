@@ -610,7 +610,7 @@ def _keras_models_dirs() -> list[str]:
     """Where `keras.utils.get_file` keeps downloaded weights."""
     return [
         os.path.join(os.path.dirname(d), "models")
-        for d in data_images._keras_cache_dirs()
+        for d in data_images.keras_cache_dirs()
     ]
 
 
@@ -649,10 +649,10 @@ def _inception_weights_argument(weights: str | None) -> str | None:
     cached = _cached_inception_weights()
     if cached is not None:
         return cached
-    if data_images._offline_forced():
+    if data_images.offline_forced():
         raise _weights_unavailable(f"{data_images.OFFLINE_ENV_VAR}=1 forbids downloads")
     if not data_images.network_available():
-        host, port = data_images._probe_target()
+        host, port = data_images.probe_target()
         raise _weights_unavailable(
             f"the network is unreachable ({host}:{port} cannot be reached)"
         )

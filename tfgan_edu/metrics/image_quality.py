@@ -38,6 +38,8 @@ from collections.abc import Callable
 import numpy as np
 import tensorflow as tf
 
+from tfgan_edu.metrics._validation import check_range
+
 DEFAULT_RANGE: tuple[float, float] = (-1.0, 1.0)
 """The value range of this package's images."""
 
@@ -47,21 +49,8 @@ def _to_unit(images, value_range) -> tf.Tensor:
     return (tf.cast(tf.convert_to_tensor(images), tf.float32) - low) / (high - low)
 
 
-def _check_range(value_range) -> tuple[float, float]:
-    try:
-        low, high = (float(v) for v in value_range)
-    except (TypeError, ValueError):
-        low = high = None
-    if low is None or not np.isfinite([low, high]).all() or not low < high:
-        raise ValueError(
-            "Expected `value_range` to be a pair (low, high) with low < high. "
-            f"Received: value_range={value_range!r}"
-        )
-    return low, high
-
-
 def _per_image(metric, predictions, targets, value_range) -> np.ndarray:
-    value_range = _check_range(value_range)
+    value_range = check_range(value_range)
     predictions = _to_unit(predictions, value_range)
     targets = _to_unit(targets, value_range)
     if predictions.shape.rank != 4 or predictions.shape != targets.shape:
@@ -157,7 +146,7 @@ def high_frequency_energy(images, cutoff=DEFAULT_CUTOFF, value_range=DEFAULT_RAN
     >>> high_frequency_energy(flat)
     array([0.])
     """
-    low, high = _check_range(value_range)
+    low, high = check_range(value_range)
     if (
         isinstance(cutoff, bool)
         or not isinstance(cutoff, (int, float, np.floating))
@@ -261,7 +250,7 @@ def paired_image_quality(
     >>> round(bicubic["psnr"], 2), bicubic["count"]
     (28.56, 360)
     """
-    _check_range(value_range)
+    check_range(value_range)
     psnrs, ssims = [], []
     for batch in dataset:
         if not isinstance(batch, (tuple, list)) or len(batch) != 2:

@@ -26,7 +26,8 @@ import keras
 import numpy as np
 
 from tfgan_edu._checks import check_int
-from tfgan_edu.metrics.image_quality import DEFAULT_RANGE, _check_range
+from tfgan_edu.metrics._validation import check_range
+from tfgan_edu.metrics.image_quality import DEFAULT_RANGE
 from tfgan_edu.networks.classifier import image_classifier
 
 DOMAINS: tuple[str, ...] = ("a", "b")
@@ -79,7 +80,7 @@ def cycle_error(
     >>> cycle_error(lambda t: t + 0.5, lambda t: t, x)  # 0.5 / 2 in [0, 1] units
     0.25
     """
-    low, high = _check_range(value_range)
+    low, high = check_range(value_range)
     images = _check_images(images, "images")
     errors = []
     for i in range(0, len(images), batch_size):

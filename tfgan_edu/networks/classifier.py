@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import keras
 
-from tfgan_edu.networks.mlp import _as_shape, _check_positive
+from tfgan_edu.networks import _layers
 
 # Batch-norm moving statistics settle within tens of steps at 0.9 (Keras'
 # default 0.99 left them unsettled after a 90-step run: 17% test accuracy).
@@ -93,15 +93,15 @@ def image_classifier(
     >>> model.count_params()
     44954
     """
-    shape = _as_shape(image_shape, "image_shape")
+    shape = _layers.as_shape(image_shape, "image_shape")
     if len(shape) != 3 or min(shape[:2]) < 4:
         raise ValueError(
             "Expected `image_shape` to be (height, width, channels) with height "
             f"and width >= 4. Received: image_shape={image_shape!r}"
         )
-    _check_positive(num_classes, "num_classes")
-    _check_positive(base_filters, "base_filters")
-    _check_positive(feature_units, "feature_units")
+    _layers.check_positive(num_classes, "num_classes")
+    _layers.check_positive(base_filters, "base_filters")
+    _layers.check_positive(feature_units, "feature_units")
     if isinstance(dropout, bool) or not (
         isinstance(dropout, (int, float)) and 0 <= dropout < 1
     ):

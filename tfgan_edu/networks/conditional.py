@@ -29,23 +29,9 @@ from collections.abc import Sequence
 
 import keras
 
-from tfgan_edu.networks.dcgan import (
-    _NORMALIZATIONS,
-    _check_image_shape,
-    _dcgan_features,
-    _init,
-    dcgan_generator,
-)
-from tfgan_edu.networks.mlp import (
-    ActivationLike,
-    _activation_layer,
-    _as_shape,
-    _check_bool,
-    _check_positive,
-    _check_units,
-    _spectral_normalized,
-    mlp_generator,
-)
+from tfgan_edu.networks import _layers
+from tfgan_edu.networks.dcgan import dcgan_generator
+from tfgan_edu.networks.mlp import ActivationLike, mlp_generator
 
 MODES = ("concat", "projection")
 
@@ -80,27 +66,27 @@ def _projection_logit(
     spectral_norm: bool,
 ) -> keras.KerasTensor:
     """`psi(phi) + <embed(y), phi>` for features `phi` of shape `(B, F)`."""
-    logit = keras.layers.Dense(1, kernel_initializer=_init(), name="logit")
-    psi = _spectral_normalized(logit, spectral_norm)(features)  # (B, 1)
+    logit = keras.layers.Dense(1, kernel_initializer=_layers.init(), name="logit")
+    psi = _layers.spectral_normalized(logit, spectral_norm)(features)  # (B, 1)
     embedding = keras.layers.Embedding(
         num_classes,
         features.shape[-1],
-        embeddings_initializer=_init(),
+        embeddings_initializer=_layers.init(),
         name="label_embedding",
     )
-    embedded = _spectral_normalized(embedding, spectral_norm)(labels)  # (B, F)
+    embedded = _layers.spectral_normalized(embedding, spectral_norm)(labels)  # (B, F)
     inner = keras.layers.Dot(axes=1, name="projection")([embedded, features])
     return keras.layers.Add(name="logit_plus_projection")([psi, inner])  # (B, 1)
 
 
 def _check_common(num_classes: int, mode: str, spectral_norm: bool) -> None:
-    _check_positive(num_classes, "num_classes")
+    _layers.check_positive(num_classes, "num_classes")
     _check_mode(mode)
-    _check_bool(spectral_norm, "spectral_norm")
+    _layers.check_bool(spectral_norm, "spectral_norm")
 
 
 def _check_normalization(normalization: str | None, spectral_norm: bool) -> None:
-    if normalization not in _NORMALIZATIONS:
+    if normalization not in _layers.DCGAN_NORMALIZATIONS:
         raise ValueError(
             "`normalization` must be one of 'batch', 'layer' or None. "
             f"Received: normalization={normalization!r}"
@@ -159,9 +145,9 @@ def conditional_mlp_generator(
     >>> G([np.zeros((4, 8)), np.array([0, 1, 2, 0])]).shape
     TensorShape([4, 2])
     """
-    _check_positive(latent_dim, "latent_dim")
-    _check_positive(num_classes, "num_classes")
-    _check_positive(embedding_dim, "embedding_dim")
+    _layers.check_positive(latent_dim, "latent_dim")
+    _layers.check_positive(num_classes, "num_classes")
+    _layers.check_positive(embedding_dim, "embedding_dim")
     body = mlp_generator(
         latent_dim + embedding_dim,
         output_shape,
@@ -229,10 +215,10 @@ def conditional_mlp_discriminator(
     >>> D([np.zeros((4, 2)), np.array([0, 1, 2, 0])]).shape
     TensorShape([4, 1])
     """
-    input_shape = _as_shape(input_shape, "input_shape")
-    hidden_units = _check_units(hidden_units)
+    input_shape = _layers.as_shape(input_shape, "input_shape")
+    hidden_units = _layers.check_units(hidden_units)
     _check_common(num_classes, mode, spectral_norm)
-    _check_positive(embedding_dim, "embedding_dim")
+    _layers.check_positive(embedding_dim, "embedding_dim")
 
     inputs = keras.Input(shape=input_shape, name="x")
     labels = _label_input()
@@ -244,13 +230,13 @@ def conditional_mlp_discriminator(
         x = keras.layers.Concatenate(name="x_and_label")([x, embedded])
     for i, units in enumerate(hidden_units, start=1):
         dense = keras.layers.Dense(units, name=f"dense_{i}")
-        x = _spectral_normalized(dense, spectral_norm)(x)
-        x = _activation_layer(activation, name=f"activation_{i}")(x)
+        x = _layers.spectral_normalized(dense, spectral_norm)(x)
+        x = _layers.activation_layer(activation, name=f"activation_{i}")(x)
     if mode == "projection":
         logits = _projection_logit(x, labels, num_classes, spectral_norm)
     else:
         logit = keras.layers.Dense(1, name="logit")
-        logits = _spectral_normalized(logit, spectral_norm)(x)
+        logits = _layers.spectral_normalized(logit, spectral_norm)(x)
     return keras.Model([inputs, labels], logits, name=name)
 
 
@@ -297,9 +283,9 @@ def conditional_dcgan_generator(
     >>> G([np.zeros((2, 16)), np.array([3, 7])]).shape
     TensorShape([2, 28, 28, 1])
     """
-    _check_positive(latent_dim, "latent_dim")
-    _check_positive(num_classes, "num_classes")
-    _check_positive(embedding_dim, "embedding_dim")
+    _layers.check_positive(latent_dim, "latent_dim")
+    _layers.check_positive(num_classes, "num_classes")
+    _layers.check_positive(embedding_dim, "embedding_dim")
     body = dcgan_generator(
         latent_dim + embedding_dim, image_shape, base_filters=base_filters
     )
@@ -363,11 +349,11 @@ def conditional_dcgan_discriminator(
     >>> D([np.zeros((2, 28, 28, 1)), np.array([3, 7])]).shape
     TensorShape([2, 1])
     """
-    _check_positive(base_filters, "base_filters")
-    _check_positive(embedding_dim, "embedding_dim")
+    _layers.check_positive(base_filters, "base_filters")
+    _layers.check_positive(embedding_dim, "embedding_dim")
     _check_common(num_classes, mode, spectral_norm)
     _check_normalization(normalization, spectral_norm)
-    image_shape, _, n_down = _check_image_shape(
+    image_shape, _, n_down = _layers.check_image_shape(
         image_shape, "conditional_dcgan_discriminator"
     )
 
@@ -386,12 +372,14 @@ def conditional_dcgan_discriminator(
             label_map
         )
         x = keras.layers.Concatenate(name="image_and_label")([images, label_map])
-    features = _dcgan_features(x, base_filters, n_down, normalization, spectral_norm)
+    features = _layers.dcgan_features(
+        x, base_filters, n_down, normalization, spectral_norm
+    )
     if mode == "projection":
         logits = _projection_logit(features, labels, num_classes, spectral_norm)
     else:
-        logit = keras.layers.Dense(1, kernel_initializer=_init(), name="logit")
-        logits = _spectral_normalized(logit, spectral_norm)(features)
+        logit = keras.layers.Dense(1, kernel_initializer=_layers.init(), name="logit")
+        logits = _layers.spectral_normalized(logit, spectral_norm)(features)
     return keras.Model([images, labels], logits, name=name)
 
 
@@ -435,19 +423,21 @@ def acgan_discriminator(
     >>> [tuple(t.shape) for t in D(np.zeros((2, 28, 28, 1)))]
     [(2, 1), (2, 10)]
     """
-    _check_positive(base_filters, "base_filters")
-    _check_positive(num_classes, "num_classes")
-    _check_bool(spectral_norm, "spectral_norm")
+    _layers.check_positive(base_filters, "base_filters")
+    _layers.check_positive(num_classes, "num_classes")
+    _layers.check_bool(spectral_norm, "spectral_norm")
     _check_normalization(normalization, spectral_norm)
-    image_shape, _, n_down = _check_image_shape(image_shape, "acgan_discriminator")
+    image_shape, _, n_down = _layers.check_image_shape(
+        image_shape, "acgan_discriminator"
+    )
 
     images = keras.Input(shape=image_shape, name="images")
-    features = _dcgan_features(
+    features = _layers.dcgan_features(
         images, base_filters, n_down, normalization, spectral_norm
     )
     heads = [
-        keras.layers.Dense(units, kernel_initializer=_init(), name=head)
+        keras.layers.Dense(units, kernel_initializer=_layers.init(), name=head)
         for units, head in ((1, "logit"), (num_classes, "class_logits"))
     ]
-    outputs = [_spectral_normalized(h, spectral_norm)(features) for h in heads]
+    outputs = [_layers.spectral_normalized(h, spectral_norm)(features) for h in heads]
     return keras.Model(images, outputs, name=name)

@@ -12,45 +12,10 @@ from collections.abc import Sequence
 
 import keras
 
-from tfgan_edu.networks.mlp import (
-    _check_bool,
-    _check_positive,
-    _spectral_normalized,
-)
+from tfgan_edu.networks import _layers
 
-# Spatial size of the first (generator) or last (discriminator) feature map
-# for each supported image size; each stride-2 layer doubles or halves it.
-_BASE_SIZE = {28: 7, 32: 4, 64: 4}
-SUPPORTED_IMAGE_SHAPES = tuple(
-    (size, size, channels) for size in _BASE_SIZE for channels in (1, 3)
-)
-_NORMALIZATIONS = ("batch", "layer", None)
-# Keras' default BatchNormalization momentum (0.99) makes the moving
-# statistics lag far behind short runs; 0.9 matches the reference DCGAN code.
-_BN_MOMENTUM = 0.9
-
-
-def _init() -> keras.initializers.Initializer:
-    """The weight initializer of the DCGAN paper: N(0, 0.02)."""
-    return keras.initializers.RandomNormal(mean=0.0, stddev=0.02)
-
-
-def _check_image_shape(
-    image_shape: Sequence[int], caller: str
-) -> tuple[tuple[int, int, int], int, int]:
-    """Returns `(shape, s, n)`: n stride-2 layers link an s x s map to `shape`."""
-    try:
-        shape = tuple(int(d) for d in image_shape)
-    except (TypeError, ValueError):
-        shape = None
-    if shape not in SUPPORTED_IMAGE_SHAPES:
-        raise ValueError(
-            f"`{caller}` supports `image_shape` in "
-            f"{', '.join(str(s) for s in SUPPORTED_IMAGE_SHAPES)}. "
-            f"Received: image_shape={image_shape!r}"
-        )
-    base = _BASE_SIZE[shape[0]]
-    return shape, base, (shape[0] // base).bit_length() - 1
+SUPPORTED_IMAGE_SHAPES = _layers.SUPPORTED_IMAGE_SHAPES
+"""Image shapes `dcgan_generator` and `dcgan_discriminator` accept."""
 
 
 def dcgan_generator(
@@ -97,12 +62,12 @@ def dcgan_generator(
     >>> G.count_params()
     920321
     """
-    _check_positive(latent_dim, "latent_dim")
-    _check_positive(base_filters, "base_filters")
-    image_shape, size, n_up = _check_image_shape(image_shape, "dcgan_generator")
+    _layers.check_positive(latent_dim, "latent_dim")
+    _layers.check_positive(base_filters, "base_filters")
+    image_shape, size, n_up = _layers.check_image_shape(image_shape, "dcgan_generator")
 
     z = keras.Input(shape=(latent_dim,), name="z")
-    x = _dcgan_upsampling(z, size, n_up, base_filters)
+    x = _layers.dcgan_upsampling(z, size, n_up, base_filters)
     # (B, H / 2, W / 2, base_filters) -> (B, H, W, channels)
     images = keras.layers.Conv2DTranspose(
         image_shape[-1],
@@ -110,75 +75,10 @@ def dcgan_generator(
         strides=2,
         padding="same",
         activation="tanh",
-        kernel_initializer=_init(),
+        kernel_initializer=_layers.init(),
         name="to_image",
     )(x)
     return keras.Model(z, images, name=name)
-
-
-def _dcgan_upsampling(
-    z: keras.KerasTensor, size: int, n_up: int, base_filters: int
-) -> keras.KerasTensor:
-    """The hidden layers of `dcgan_generator`: `z` to `(B, H/2, W/2, base_filters)`."""
-    filters = base_filters * 2 ** (n_up - 1)
-    # (B, latent_dim) -> (B, s, s, filters)
-    x = keras.layers.Dense(
-        size * size * filters,
-        use_bias=False,
-        kernel_initializer=_init(),
-        name="project",
-    )(z)
-    x = keras.layers.Reshape((size, size, filters), name="reshape")(x)
-    x = keras.layers.BatchNormalization(momentum=_BN_MOMENTUM, name="project_bn")(x)
-    x = keras.layers.ReLU(name="project_relu")(x)
-    for i in range(1, n_up):
-        filters //= 2
-        # (B, s, s, f) -> (B, 2s, 2s, f / 2)
-        x = keras.layers.Conv2DTranspose(
-            filters,
-            4,
-            strides=2,
-            padding="same",
-            use_bias=False,
-            kernel_initializer=_init(),
-            name=f"up_{i}_conv",
-        )(x)
-        x = keras.layers.BatchNormalization(momentum=_BN_MOMENTUM, name=f"up_{i}_bn")(x)
-        x = keras.layers.ReLU(name=f"up_{i}_relu")(x)
-    return x
-
-
-def _dcgan_features(
-    x: keras.KerasTensor,
-    base_filters: int,
-    n_down: int,
-    normalization: str | None,
-    spectral_norm: bool,
-) -> keras.KerasTensor:
-    """The convolutions of `dcgan_discriminator`, flattened: `phi(x)`, `(B, F)`."""
-    filters = base_filters
-    for i in range(1, n_down + 1):
-        normalize = i > 1 and normalization is not None
-        # (B, h, w, c) -> (B, h / 2, w / 2, filters)
-        conv = keras.layers.Conv2D(
-            filters,
-            4,
-            strides=2,
-            padding="same",
-            use_bias=not normalize,
-            kernel_initializer=_init(),
-            name=f"down_{i}_conv",
-        )
-        x = _spectral_normalized(conv, spectral_norm)(x)
-        if normalize and normalization == "batch":
-            x = keras.layers.BatchNormalization(
-                momentum=_BN_MOMENTUM, name=f"down_{i}_bn"
-            )(x)
-        elif normalize:
-            x = keras.layers.LayerNormalization(axis=(1, 2, 3), name=f"down_{i}_ln")(x)
-        x = keras.layers.LeakyReLU(negative_slope=0.2, name=f"down_{i}_lrelu")(x)
-        filters *= 2
-    return keras.layers.Flatten(name="flatten")(x)
 
 
 def dcgan_discriminator(
@@ -250,13 +150,13 @@ def dcgan_discriminator(
     >>> type(D_sn.get_layer("down_1_conv")).__name__
     'SpectralNormalization'
     """
-    _check_positive(base_filters, "base_filters")
-    if normalization not in _NORMALIZATIONS:
+    _layers.check_positive(base_filters, "base_filters")
+    if normalization not in _layers.DCGAN_NORMALIZATIONS:
         raise ValueError(
             "`normalization` must be one of 'batch', 'layer' or None. "
             f"Received: normalization={normalization!r}"
         )
-    _check_bool(spectral_norm, "spectral_norm")
+    _layers.check_bool(spectral_norm, "spectral_norm")
     if spectral_norm and normalization == "batch":
         raise ValueError(
             "Spectral normalization replaces batch normalization in the "
@@ -264,11 +164,13 @@ def dcgan_discriminator(
             "`spectral_norm=True`. Received: normalization='batch', "
             "spectral_norm=True"
         )
-    image_shape, _, n_down = _check_image_shape(image_shape, "dcgan_discriminator")
+    image_shape, _, n_down = _layers.check_image_shape(
+        image_shape, "dcgan_discriminator"
+    )
 
     images = keras.Input(shape=image_shape, name="images")
     x = images
-    x = _dcgan_features(x, base_filters, n_down, normalization, spectral_norm)
-    logit = keras.layers.Dense(1, kernel_initializer=_init(), name="logit")
-    logits = _spectral_normalized(logit, spectral_norm)(x)
+    x = _layers.dcgan_features(x, base_filters, n_down, normalization, spectral_norm)
+    logit = keras.layers.Dense(1, kernel_initializer=_layers.init(), name="logit")
+    logits = _layers.spectral_normalized(logit, spectral_norm)(x)
     return keras.Model(images, logits, name=name)

@@ -10,80 +10,14 @@ largest singular value of each kernel near 1: with 1-Lipschitz activations
 from __future__ import annotations
 
 import math
-import numbers
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import keras
 
-ActivationLike = str | Callable | keras.layers.Layer
+from tfgan_edu.networks import _layers
 
-
-def _is_positive_int(value: object) -> bool:
-    return (
-        isinstance(value, numbers.Integral)
-        and not isinstance(value, bool)
-        and value > 0
-    )
-
-
-def _as_shape(shape: int | Sequence[int], arg: str) -> tuple[int, ...]:
-    """Returns `shape` as a tuple of positive ints, or raises a `ValueError`."""
-    dims = (shape,) if isinstance(shape, numbers.Integral) else tuple(shape)
-    if not dims or not all(_is_positive_int(d) for d in dims):
-        raise ValueError(
-            f"`{arg}` must be a positive int or a non-empty tuple of positive "
-            f"ints. Received: {arg}={shape!r}"
-        )
-    return tuple(int(d) for d in dims)
-
-
-def _check_positive(value: int, arg: str) -> None:
-    if not _is_positive_int(value):
-        raise ValueError(f"`{arg}` must be a positive int. Received: {arg}={value!r}")
-
-
-def _check_units(hidden_units: Sequence[int]) -> tuple[int, ...]:
-    units = tuple(hidden_units)
-    if not all(_is_positive_int(u) for u in units):
-        raise ValueError(
-            "`hidden_units` must be a sequence of positive ints. "
-            f"Received: hidden_units={hidden_units!r}"
-        )
-    return units
-
-
-def _activation_layer(activation: ActivationLike, name: str) -> keras.layers.Layer:
-    """A fresh activation layer for `activation` (a name, callable or layer).
-
-    A layer instance is copied from its config, so one instance passed by the
-    caller never ends up shared between positions or models.
-    """
-    if isinstance(activation, keras.layers.Layer):
-        config = activation.get_config()
-        config["name"] = name
-        return activation.__class__.from_config(config)
-    return keras.layers.Activation(activation, name=name)
-
-
-def _check_bool(value: object, arg: str) -> None:
-    if not isinstance(value, bool):
-        raise ValueError(f"`{arg}` must be True or False. Received: {arg}={value!r}")
-
-
-def _spectral_normalized(
-    layer: keras.layers.Layer, spectral_norm: bool
-) -> keras.layers.Layer:
-    """`layer`, or `layer` wrapped in `SpectralNormalization` under its name.
-
-    The wrapper takes the name of the layer it wraps, so `get_layer(name)`
-    finds the same position with or without spectral normalization, and
-    `get_layer(name).kernel` is the (normalized) kernel in both cases.
-    """
-    if not spectral_norm:
-        return layer
-    return keras.layers.SpectralNormalization(
-        layer, power_iterations=1, name=layer.name
-    )
+ActivationLike = _layers.ActivationLike
+"""An activation: a name, a callable or a layer instance."""
 
 
 def mlp_generator(
@@ -131,9 +65,9 @@ def mlp_generator(
     >>> mlp_generator(64, (28, 28, 1), hidden_units=(32,)).output_shape
     (None, 28, 28, 1)
     """
-    _check_positive(latent_dim, "latent_dim")
-    output_shape = _as_shape(output_shape, "output_shape")
-    hidden_units = _check_units(hidden_units)
+    _layers.check_positive(latent_dim, "latent_dim")
+    output_shape = _layers.as_shape(output_shape, "output_shape")
+    hidden_units = _layers.check_units(hidden_units)
     if output_activation is None:
         output_activation = "linear" if len(output_shape) == 1 else "tanh"
 
@@ -141,9 +75,9 @@ def mlp_generator(
     x = z
     for i, units in enumerate(hidden_units, start=1):
         x = keras.layers.Dense(units, name=f"dense_{i}")(x)
-        x = _activation_layer(activation, name=f"activation_{i}")(x)
+        x = _layers.activation_layer(activation, name=f"activation_{i}")(x)
     x = keras.layers.Dense(math.prod(output_shape), name="dense_out")(x)
-    x = _activation_layer(output_activation, name="activation_out")(x)
+    x = _layers.activation_layer(output_activation, name="activation_out")(x)
     outputs = keras.layers.Reshape(output_shape, name="reshape")(x)
     return keras.Model(z, outputs, name=name)
 
@@ -202,16 +136,16 @@ def mlp_discriminator(
     >>> D_sn.count_params()  # 33 trainable + u vectors of 8 and 1
     42
     """
-    input_shape = _as_shape(input_shape, "input_shape")
-    hidden_units = _check_units(hidden_units)
-    _check_bool(spectral_norm, "spectral_norm")
+    input_shape = _layers.as_shape(input_shape, "input_shape")
+    hidden_units = _layers.check_units(hidden_units)
+    _layers.check_bool(spectral_norm, "spectral_norm")
 
     inputs = keras.Input(shape=input_shape, name="x")
     x = keras.layers.Flatten(name="flatten")(inputs)
     for i, units in enumerate(hidden_units, start=1):
         dense = keras.layers.Dense(units, name=f"dense_{i}")
-        x = _spectral_normalized(dense, spectral_norm)(x)
-        x = _activation_layer(activation, name=f"activation_{i}")(x)
+        x = _layers.spectral_normalized(dense, spectral_norm)(x)
+        x = _layers.activation_layer(activation, name=f"activation_{i}")(x)
     logit = keras.layers.Dense(1, name="logit")
-    logits = _spectral_normalized(logit, spectral_norm)(x)
+    logits = _layers.spectral_normalized(logit, spectral_norm)(x)
     return keras.Model(inputs, logits, name=name)

@@ -24,7 +24,8 @@ import keras
 import tensorflow as tf
 
 from tfgan_edu._checks import check_int
-from tfgan_edu.networks.mlp import ActivationLike, _as_shape, mlp_discriminator
+from tfgan_edu.networks import _layers
+from tfgan_edu.networks.mlp import ActivationLike, mlp_discriminator
 
 
 def _check_pack(pack) -> int:
@@ -176,7 +177,7 @@ def packed_mlp_discriminator(
     >>> D.discriminator.input_shape
     (None, 8)
     """
-    input_shape = _as_shape(input_shape, "input_shape")
+    input_shape = _layers.as_shape(input_shape, "input_shape")
     pack = _check_pack(pack)
     packed_shape = (*input_shape[:-1], pack * input_shape[-1])
     inner = mlp_discriminator(

@@ -15,13 +15,8 @@ from collections.abc import Sequence
 
 import keras
 
-from tfgan_edu.networks.dcgan import _init
-from tfgan_edu.networks.mlp import _as_shape, _check_positive
-from tfgan_edu.networks.unet import (
-    _MAX_FILTER_MULTIPLIER,
-    check_normalization,
-    normalization_layer,
-)
+from tfgan_edu.networks import _layers
+from tfgan_edu.networks.unet import check_normalization, normalization_layer
 
 _KERNEL_SIZE = 4
 
@@ -46,7 +41,7 @@ def patchgan_receptive_field(n_layers: int = 3) -> int:
     >>> [patchgan_receptive_field(n) for n in (1, 2, 3)]
     [16, 34, 70]
     """
-    _check_positive(n_layers, "n_layers")
+    _layers.check_positive(n_layers, "n_layers")
     side = 1
     for stride in (1, 1, *([2] * n_layers)):  # from the output back to the input
         side = (side - 1) * stride + _KERNEL_SIZE
@@ -116,8 +111,8 @@ def patchgan_discriminator(
                 f"width. Received: condition_shape={condition_shape}, "
                 f"image_shape={image_shape}"
             )
-    _check_positive(base_filters, "base_filters")
-    _check_positive(n_layers, "n_layers")
+    _layers.check_positive(base_filters, "base_filters")
+    _layers.check_positive(n_layers, "n_layers")
     check_normalization(normalization)
     if image_shape[0] % 2**n_layers or image_shape[1] % 2**n_layers:
         raise ValueError(
@@ -139,12 +134,12 @@ def patchgan_discriminator(
         normalize = i > 0 and normalization is not None
         # (B, h, w, c) -> (B, h / stride, w / stride, filters)
         x = keras.layers.Conv2D(
-            base_filters * min(2**i, _MAX_FILTER_MULTIPLIER),
+            base_filters * min(2**i, _layers.MAX_FILTER_MULTIPLIER),
             _KERNEL_SIZE,
             strides=stride,
             padding="same",
             use_bias=not normalize,
-            kernel_initializer=_init(),
+            kernel_initializer=_layers.init(),
             name=f"conv_{i + 1}",
         )(x)
         if normalize:
@@ -152,13 +147,17 @@ def patchgan_discriminator(
         x = keras.layers.LeakyReLU(negative_slope=0.2, name=f"lrelu_{i + 1}")(x)
     # (B, h, w, c) -> (B, h, w, 1): one logit per patch
     logits = keras.layers.Conv2D(
-        1, _KERNEL_SIZE, padding="same", kernel_initializer=_init(), name="logits"
+        1,
+        _KERNEL_SIZE,
+        padding="same",
+        kernel_initializer=_layers.init(),
+        name="logits",
     )(x)
     return keras.Model(inputs, logits, name=name)
 
 
 def _check_image_shape(shape, arg: str) -> tuple[int, int, int]:
-    shape = _as_shape(shape, arg)
+    shape = _layers.as_shape(shape, arg)
     if len(shape) != 3:
         raise ValueError(
             f"Expected `{arg}` to be (height, width, channels). Received: {arg}={shape!r}"

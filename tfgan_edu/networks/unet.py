@@ -15,13 +15,10 @@ from collections.abc import Sequence
 
 import keras
 
-from tfgan_edu.networks.dcgan import _BN_MOMENTUM, _init
-from tfgan_edu.networks.mlp import _as_shape, _check_positive
+from tfgan_edu.networks import _layers
 
 NORMALIZATIONS: tuple = ("batch", "instance", None)
 """Normalizations `unet_generator` and `patchgan_discriminator` accept."""
-
-_MAX_FILTER_MULTIPLIER = 8  # filters stop doubling at 8 * base_filters
 
 
 def normalization_layer(normalization: str | None, name: str) -> keras.layers.Layer:
@@ -44,7 +41,7 @@ def normalization_layer(normalization: str | None, name: str) -> keras.layers.La
     'GroupNormalization'
     """
     if normalization == "batch":
-        return keras.layers.BatchNormalization(momentum=_BN_MOMENTUM, name=name)
+        return keras.layers.BatchNormalization(momentum=_layers.BN_MOMENTUM, name=name)
     if normalization == "instance":
         return keras.layers.GroupNormalization(groups=-1, epsilon=1e-5, name=name)
     return keras.layers.Identity(name=name)
@@ -112,16 +109,16 @@ def unet_generator(
     >>> unet_generator((32, 32, 1), output_channels=3, base_filters=8).output_shape
     (None, 32, 32, 3)
     """
-    image_shape = _as_shape(image_shape, "image_shape")
+    image_shape = _layers.as_shape(image_shape, "image_shape")
     if len(image_shape) != 3:
         raise ValueError(
             "Expected `image_shape` to be (height, width, channels). "
             f"Received: image_shape={image_shape!r}"
         )
-    _check_positive(base_filters, "base_filters")
-    _check_positive(depth, "depth")
+    _layers.check_positive(base_filters, "base_filters")
+    _layers.check_positive(depth, "depth")
     if output_channels is not None:
-        _check_positive(output_channels, "output_channels")
+        _layers.check_positive(output_channels, "output_channels")
     _check_rate(dropout)
     check_normalization(normalization)
     height, width, channels = image_shape
@@ -134,7 +131,7 @@ def unet_generator(
     output_channels = output_channels or channels
 
     def filters(i):
-        return base_filters * min(2 ** (i - 1), _MAX_FILTER_MULTIPLIER)
+        return base_filters * min(2 ** (i - 1), _layers.MAX_FILTER_MULTIPLIER)
 
     inputs = keras.Input(shape=image_shape, name="images")
     x = inputs
@@ -147,7 +144,7 @@ def unet_generator(
             strides=2,
             padding="same",
             use_bias=not (1 < i < depth and normalization),
-            kernel_initializer=_init(),
+            kernel_initializer=_layers.init(),
             name=f"down_{i}_conv",
         )(x)
         if 1 < i < depth:
@@ -164,7 +161,7 @@ def unet_generator(
             strides=2,
             padding="same",
             use_bias=not normalization,
-            kernel_initializer=_init(),
+            kernel_initializer=_layers.init(),
             name=f"up_{i}_conv",
         )(x)
         x = normalization_layer(normalization, f"up_{i}_norm")(x)
@@ -179,7 +176,7 @@ def unet_generator(
         strides=2,
         padding="same",
         activation="tanh",
-        kernel_initializer=_init(),
+        kernel_initializer=_layers.init(),
         name="to_image",
     )(x)
     return keras.Model(inputs, outputs, name=name)

@@ -26,21 +26,8 @@ from collections.abc import Sequence
 
 import keras
 
-from tfgan_edu.networks.dcgan import (
-    _NORMALIZATIONS,
-    _check_image_shape,
-    _dcgan_features,
-    _dcgan_upsampling,
-    _init,
-)
-from tfgan_edu.networks.mlp import (
-    ActivationLike,
-    _activation_layer,
-    _as_shape,
-    _check_positive,
-    _check_units,
-    mlp_generator,
-)
+from tfgan_edu.networks import _layers
+from tfgan_edu.networks.mlp import ActivationLike, mlp_generator
 
 LIKELIHOODS = ("bernoulli", "gaussian")
 """The observation models a decoder can parameterize."""
@@ -59,7 +46,7 @@ def check_likelihood(likelihood: str) -> str:
 def _posterior_head(x: keras.KerasTensor, latent_dim: int) -> keras.KerasTensor:
     # (B, F) -> (B, 2 * latent_dim): [mean, log_var]
     return keras.layers.Dense(
-        2 * latent_dim, kernel_initializer=_init(), name="posterior"
+        2 * latent_dim, kernel_initializer=_layers.init(), name="posterior"
     )(x)
 
 
@@ -104,16 +91,16 @@ def conv_encoder(
     >>> E.output_shape
     (None, 16)
     """
-    _check_positive(latent_dim, "latent_dim")
-    _check_positive(base_filters, "base_filters")
-    if normalization not in _NORMALIZATIONS:
+    _layers.check_positive(latent_dim, "latent_dim")
+    _layers.check_positive(base_filters, "base_filters")
+    if normalization not in _layers.DCGAN_NORMALIZATIONS:
         raise ValueError(
             "`normalization` must be one of 'batch', 'layer' or None. "
             f"Received: normalization={normalization!r}"
         )
-    image_shape, _, n_down = _check_image_shape(image_shape, "conv_encoder")
+    image_shape, _, n_down = _layers.check_image_shape(image_shape, "conv_encoder")
     images = keras.Input(shape=image_shape, name="images")
-    features = _dcgan_features(
+    features = _layers.dcgan_features(
         images, base_filters, n_down, normalization, spectral_norm=False
     )
     return keras.Model(images, _posterior_head(features, latent_dim), name=name)
@@ -161,12 +148,12 @@ def conv_decoder(
     >>> D.get_layer("to_image").activation.__name__
     'linear'
     """
-    _check_positive(latent_dim, "latent_dim")
-    _check_positive(base_filters, "base_filters")
+    _layers.check_positive(latent_dim, "latent_dim")
+    _layers.check_positive(base_filters, "base_filters")
     check_likelihood(likelihood)
-    image_shape, size, n_up = _check_image_shape(image_shape, "conv_decoder")
+    image_shape, size, n_up = _layers.check_image_shape(image_shape, "conv_decoder")
     z = keras.Input(shape=(latent_dim,), name="z")
-    x = _dcgan_upsampling(z, size, n_up, base_filters)
+    x = _layers.dcgan_upsampling(z, size, n_up, base_filters)
     # (B, H / 2, W / 2, base_filters) -> (B, H, W, channels)
     outputs = keras.layers.Conv2DTranspose(
         image_shape[-1],
@@ -174,7 +161,7 @@ def conv_decoder(
         strides=2,
         padding="same",
         activation="tanh" if likelihood == "gaussian" else None,
-        kernel_initializer=_init(),
+        kernel_initializer=_layers.init(),
         name="to_image",
     )(x)
     return keras.Model(z, outputs, name=name)
@@ -211,14 +198,14 @@ def mlp_encoder(
     >>> mlp_encoder((2,), latent_dim=2, hidden_units=(16,)).output_shape
     (None, 4)
     """
-    input_shape = _as_shape(input_shape, "input_shape")
-    _check_positive(latent_dim, "latent_dim")
-    hidden_units = _check_units(hidden_units)
+    input_shape = _layers.as_shape(input_shape, "input_shape")
+    _layers.check_positive(latent_dim, "latent_dim")
+    hidden_units = _layers.check_units(hidden_units)
     inputs = keras.Input(shape=input_shape, name="x")
     x = keras.layers.Flatten(name="flatten")(inputs)
     for i, units in enumerate(hidden_units, start=1):
         x = keras.layers.Dense(units, name=f"dense_{i}")(x)
-        x = _activation_layer(activation, name=f"activation_{i}")(x)
+        x = _layers.activation_layer(activation, name=f"activation_{i}")(x)
     return keras.Model(inputs, _posterior_head(x, latent_dim), name=name)
 
 
@@ -256,7 +243,7 @@ def mlp_decoder(
     (None, 2)
     """
     check_likelihood(likelihood)
-    output_shape = _as_shape(output_shape, "output_shape")
+    output_shape = _layers.as_shape(output_shape, "output_shape")
     if likelihood == "bernoulli" or len(output_shape) == 1:
         output_activation = "linear"
     else:
