@@ -45,7 +45,7 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): $(PY) setup.cfg pyproject.toml constraints.txt
-	$(PY) -m pip install --quiet -c constraints.txt -e ".[cpu,dev,docs,jax,torch]"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[cpu,dev,docs,grading,jax,torch]"
 	@touch $(STAMP)
 
 install: $(STAMP)

@@ -546,8 +546,7 @@ def _undecodable_images(paths: list[str], channels: int) -> list[str]:
         image = tf.io.decode_image(
             tf.io.read_file(files[index]), channels=channels, expand_animations=False
         )
-        with tf.control_dependencies([image]):
-            return tf.identity(index)
+        return index, tf.shape(image)  # an output that needs the decoded image
 
     decoded = (
         tf.data.Dataset.range(len(paths))
@@ -555,7 +554,7 @@ def _undecodable_images(paths: list[str], channels: int) -> list[str]:
         .ignore_errors()
         .batch(4096)  # indices come back in a few batches, not one by one
     )
-    good = set(np.concatenate([batch for batch in decoded.as_numpy_iterator()]))
+    good = {int(i) for indices, _ in decoded.as_numpy_iterator() for i in indices}
     return [path for index, path in enumerate(paths) if index not in good]
 
 
@@ -576,9 +575,10 @@ def from_directory(
     recursively) with `keras.utils.image_dataset_from_directory`, resizes it
     bilinearly, and caches the decoded images in memory after the first
     epoch, so the folder must fit in memory. Every file is decoded once up
-    front, so that a file that is not an image is named here instead of
-    failing a `fit` mid-epoch (this doubles the decoding of the first epoch:
-    0.5 s more for 2,000 PNG files of 32x32 on 2 busy cores).
+    front, in parallel, so that a file that does not decode is named here
+    instead of stopping `fit` mid-epoch (for 2,000 PNG files of 32x32 on 2
+    busy cores, `from_directory` took 0.24 to 0.41 s with the check, the
+    first epoch 0.36 to 0.64 s).
 
     Args:
         path: The folder. With `with_labels=True`, it must hold one subfolder
