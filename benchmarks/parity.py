@@ -16,53 +16,28 @@ Writes `benchmarks/results/parity.json`.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
-
 from _device import describe_machine, write_results
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+# The tests' own runner: TensorFlow first, then JAX and PyTorch side by side.
+from tests.backends.workers import OTHERS, run_tensorflow_first  # noqa: E402
+
 WORKERS = {
     "gan": ROOT / "tests" / "backends" / "parity_worker.py",
     "models": ROOT / "tests" / "backends" / "parity_models_worker.py",
 }
-OTHERS = ("jax", "torch")
 # Scenario prefixes of each worker's output (see the workers' docstrings).
 SCENARIOS = {
     "gan": ("plain", "r1", "gp", "clip", "joint", "resume"),
     "models": ("cgan", "acgan", "vae", "vaegan", "pix2pix", "cyclegan"),
 }
-
-
-def _run(worker, backend, folder):
-    env = dict(
-        os.environ, KERAS_BACKEND=backend, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1"
-    )
-    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    return subprocess.Popen(
-        [sys.executable, str(worker), folder],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def _wait(proc, what):
-    _, err = proc.communicate()
-    if proc.returncode:
-        raise RuntimeError(f"{what} failed:\n{err[-3000:]}")
-
-
-def _load(folder, name, backend):
-    file = f"{backend}.npz" if name == "gan" else f"models_{backend}.npz"
-    return dict(np.load(Path(folder) / file))
 
 
 def _keys(run, scenario):
@@ -79,11 +54,8 @@ def main():
     rows, start = [], time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
         for name, worker in WORKERS.items():
-            _wait(_run(worker, "tensorflow", folder), f"{name} on tensorflow")
-            procs = {b: _run(worker, b, folder) for b in OTHERS}
-            for backend, proc in procs.items():
-                _wait(proc, f"{name} on {backend}")
-            runs = {b: _load(folder, name, b) for b in ("tensorflow", *OTHERS)}
+            pattern = "{backend}.npz" if name == "gan" else "models_{backend}.npz"
+            runs = run_tensorflow_first(worker, Path(folder), pattern)
             for scenario in SCENARIOS[name]:
                 keys = _keys(runs["tensorflow"], scenario)
                 row = {

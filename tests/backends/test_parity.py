@@ -16,68 +16,32 @@ changes (an Adam step at learning rate 1e-2 moves each weight by about
 1e-2).
 """
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from tests.backends.workers import OTHERS, run_tensorflow_first, scenario_keys
+
 pytestmark = pytest.mark.xdist_group("backends")
 
 ATOL = 1e-5
 WORKER = Path(__file__).with_name("parity_worker.py")
-OTHERS = ("jax", "torch")
-
-
-def _env(backend):
-    env = dict(
-        os.environ, KERAS_BACKEND=backend, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1"
-    )
-    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    return env
-
-
-def _check(proc, backend):
-    out, err = proc.communicate(timeout=600)
-    assert proc.returncode == 0, f"{backend} worker failed:\n{out}\n{err[-4000:]}"
 
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     """`{backend: {key: array}}` of the three workers' results."""
     folder = tmp_path_factory.mktemp("parity")
-
-    def start(backend):
-        return subprocess.Popen(
-            [sys.executable, str(WORKER), str(folder)],
-            env=_env(backend),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-
-    _check(start("tensorflow"), "tensorflow")
-    procs = {backend: start(backend) for backend in OTHERS}
-    for backend, proc in procs.items():
-        _check(proc, backend)
-    return {
-        backend: dict(np.load(folder / f"{backend}.npz"))
-        for backend in ("tensorflow", *OTHERS)
-    }
-
-
-def _keys(run, prefix):
-    return sorted(k for k in run if k.startswith(prefix) and not k.endswith("names"))
+    return run_tensorflow_first(WORKER, folder, "{backend}.npz")
 
 
 @pytest.mark.parametrize("backend", OTHERS)
 @pytest.mark.parametrize("scenario", ["plain", "r1", "gp", "clip", "joint", "resume"])
 def test_losses_and_weights_match_tensorflow(runs, backend, scenario):
     reference, other = runs["tensorflow"], runs[backend]
-    keys = _keys(reference, f"{scenario}_")
-    assert keys == _keys(other, f"{scenario}_")
+    keys = scenario_keys(reference, f"{scenario}_")
+    assert keys == scenario_keys(other, f"{scenario}_")
     # plain: 4 terms x 3 steps; r1: also r1 and the 5 diagnostics; gp: gp;
     # joint: two players from one forward pass (`_minimize_jointly`).
     assert f"{scenario}_losses" in keys and len(keys) > 1
@@ -94,7 +58,7 @@ def test_the_steps_did_train(runs):
     assert {"r1", "d_grad_norm", "diversity"} <= set(run["r1_names"])
     assert "gp" in set(run["gp_names"])
     # EMA: the averaged generator (6 weights) is compared too.
-    n_ema = len(_keys(run, "r1_w")) - len(_keys(run, "plain_w"))
+    n_ema = len(scenario_keys(run, "r1_w")) - len(scenario_keys(run, "plain_w"))
     assert n_ema == 6
 
 
@@ -135,7 +99,7 @@ def test_the_shift_is_the_reference_shift(runs):
 @pytest.mark.parametrize("backend", OTHERS)
 def test_a_tensorflow_file_loads_exactly(runs, backend):
     """The `.keras` file saved on TensorFlow loads the same weights elsewhere."""
-    for key in _keys(runs["tensorflow"], "loaded_"):
+    for key in scenario_keys(runs["tensorflow"], "loaded_"):
         np.testing.assert_array_equal(runs[backend][key], runs["tensorflow"][key])
 
 

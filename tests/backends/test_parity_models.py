@@ -20,57 +20,25 @@ sparse gradients, the conditional models' label embeddings differed by
 `tf.IndexedSlices` before summing them), which this test catches.
 """
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from tests.backends.workers import OTHERS, run_tensorflow_first, scenario_keys
+
 pytestmark = pytest.mark.xdist_group("backends")
 
 ATOL = RTOL = 1e-5
 WORKER = Path(__file__).with_name("parity_models_worker.py")
-OTHERS = ("jax", "torch")
 SCENARIOS = ("cgan", "acgan", "vae", "vaegan", "pix2pix", "cyclegan")
-
-
-def _run(backend, folder):
-    env = dict(
-        os.environ, KERAS_BACKEND=backend, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1"
-    )
-    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    return subprocess.Popen(
-        [sys.executable, str(WORKER), str(folder)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def _wait(proc, backend):
-    out, err = proc.communicate(timeout=900)
-    assert proc.returncode == 0, f"{backend} worker failed:\n{out}\n{err[-4000:]}"
 
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     """`{backend: {key: array}}` of the three workers' results."""
     folder = tmp_path_factory.mktemp("parity_models")
-    _wait(_run("tensorflow", folder), "tensorflow")
-    procs = {backend: _run(backend, folder) for backend in OTHERS}
-    for backend, proc in procs.items():
-        _wait(proc, backend)
-    return {
-        backend: dict(np.load(folder / f"models_{backend}.npz"))
-        for backend in ("tensorflow", *OTHERS)
-    }
-
-
-def _keys(run, prefix):
-    return sorted(k for k in run if k.startswith(prefix) and not k.endswith("names"))
+    return run_tensorflow_first(WORKER, folder, "models_{backend}.npz")
 
 
 @pytest.mark.parametrize("backend", OTHERS)
@@ -80,13 +48,13 @@ def test_three_steps_match_tensorflow(runs, backend, scenario):
     assert str(other["backend"]) == backend
     keys = [
         k
-        for k in _keys(reference, f"{scenario}_")
+        for k in scenario_keys(reference, f"{scenario}_")
         if "loaded" not in k and "resumed" not in k
     ]
     assert f"{scenario}_losses" in keys and len(keys) > 2
     assert keys == [
         k
-        for k in _keys(other, f"{scenario}_")
+        for k in scenario_keys(other, f"{scenario}_")
         if "loaded" not in k and "resumed" not in k
     ]
     for key in keys:
@@ -100,11 +68,11 @@ def test_three_steps_match_tensorflow(runs, backend, scenario):
 def test_a_tensorflow_file_loads_and_resumes(runs, backend, scenario):
     """The `.keras` file saved on TensorFlow loads exactly and trains on as there."""
     reference, other = runs["tensorflow"], runs[backend]
-    loaded = _keys(reference, f"{scenario}_loaded")
+    loaded = scenario_keys(reference, f"{scenario}_loaded")
     assert loaded
     for key in loaded:
         np.testing.assert_array_equal(other[key], reference[key], err_msg=key)
-    for key in _keys(reference, f"{scenario}_resumed"):
+    for key in scenario_keys(reference, f"{scenario}_resumed"):
         np.testing.assert_allclose(
             other[key], reference[key], rtol=RTOL, atol=ATOL, err_msg=key
         )
@@ -118,6 +86,6 @@ def test_the_steps_did_train(runs, scenario):
     assert np.all(np.isfinite(run[f"{scenario}_losses"]))
     moved = [
         np.max(np.abs(run[f"{scenario}_resumed_w{i}"] - run[f"{scenario}_loaded{i}"]))
-        for i in range(len(_keys(run, f"{scenario}_loaded")))
+        for i in range(len(scenario_keys(run, f"{scenario}_loaded")))
     ]
     assert max(moved) > 1e-4

@@ -13,41 +13,22 @@ draws its own noise).
 """
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.backends.workers import BACKENDS, start, wait
+
 pytestmark = [pytest.mark.xdist_group("backends"), pytest.mark.slow]
 
 WORKER = Path(__file__).with_name("ring_worker.py")
-BACKENDS = ("tensorflow", "jax", "torch")
 
 
 @pytest.fixture(scope="module")
 def coverage(tmp_path_factory):
     """`{backend: {seed: {"modes", "high_quality", "seconds"}}}`."""
     folder = tmp_path_factory.mktemp("ring")
-    procs = {}
-    for backend in BACKENDS:
-        env = dict(
-            os.environ,
-            KERAS_BACKEND=backend,
-            OPENBLAS_NUM_THREADS="1",
-            OMP_NUM_THREADS="1",
-        )
-        procs[backend] = subprocess.Popen(
-            [sys.executable, str(WORKER), str(folder / f"{backend}.json")],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-    for backend, proc in procs.items():
-        out, err = proc.communicate(timeout=1800)
-        assert proc.returncode == 0, f"{backend} failed:\n{out}\n{err[-4000:]}"
+    wait({b: start(WORKER, b, folder / f"{b}.json") for b in BACKENDS}, timeout=1800)
     return {b: json.loads((folder / f"{b}.json").read_text()) for b in BACKENDS}
 
 

@@ -287,14 +287,13 @@ def minimize(model, player, loss_fn, weight):
 
     def scaled(values):
         loss, aux, updates = fn(values)
-        return loss * weight, (aux, updates)
+        return model._scale_loss(player, loss * weight), (aux, updates)
 
     values = [scope.get_current_value(v) for v in variables]
     (_, (aux, updates)), grads = jax.value_and_grad(scaled, has_aux=True)(values)
     for variable, value in zip(others, updates):
         scope.add_update((variable, value))
-    model._apply_gradients(player, grads)
-    return aux, grads
+    return aux, model._apply_gradients(player, grads)
 
 
 def minimize_jointly(model, loss_fn, weight):
@@ -312,7 +311,11 @@ def minimize_jointly(model, loss_fn, weight):
 
     def scaled(values):
         losses, aux, updates = fn(values)
-        return {name: loss * weight for name, loss in losses.items()}, (aux, updates)
+        scaled_losses = {
+            name: model._scale_loss(name, loss * weight)
+            for name, loss in losses.items()
+        }
+        return scaled_losses, (aux, updates)
 
     values = [scope.get_current_value(v) for v in variables]
     losses, pullback, (aux, updates) = jax.vjp(scaled, values, has_aux=True)
@@ -379,7 +382,7 @@ def minimize_through(model, forward, loss_fn, weight):
         with keras.StatelessScope(state_mapping=mapping) as inner:
             loss, aux = loss_fn(outputs)
         updates = [inner.get_current_value(v) for v in variables]
-        return loss * weight, (aux, updates)
+        return model._scale_loss(forward.player, loss * weight), (aux, updates)
 
     (_, (aux, updates)), output_grads = jax.value_and_grad(scaled, has_aux=True)(
         forward.outputs
@@ -387,8 +390,7 @@ def minimize_through(model, forward, loss_fn, weight):
     for variable, value in zip(variables, updates):
         scope.add_update((variable, value))
     (grads,) = forward.pullback(output_grads)
-    model._apply_gradients(forward.player, grads)
-    return aux, grads
+    return aux, model._apply_gradients(forward.player, grads)
 
 
 def input_gradients(fn, x):

@@ -33,8 +33,15 @@ def test_step(model, step, data):
 
 
 def _gradients(model, player, tape, loss):
-    """The gradients of `loss` for player `player`'s variables, from `tape`."""
-    return tape.gradient(loss, model._variables(player))
+    """The gradients of `loss` for player `player`'s variables, from `tape`, dense."""
+    return _dense(tape.gradient(loss, model._variables(player)))
+
+
+def _dense(grads):
+    """`grads` with each `tf.IndexedSlices` made a dense tensor (see `apply_gradients`)."""
+    return [
+        tf.convert_to_tensor(g) if isinstance(g, tf.IndexedSlices) else g for g in grads
+    ]
 
 
 def apply_gradients(optimizer, grads, variables):
@@ -62,17 +69,19 @@ def minimize(model, player, loss_fn, weight):
     """
     with tf.GradientTape() as tape:
         loss, aux = loss_fn()
-        scaled_loss = loss * weight
+        scaled_loss = model._scale_loss(player, loss * weight)
     grads = _gradients(model, player, tape, scaled_loss)
-    model._apply_gradients(player, grads)
-    return aux, grads
+    return aux, model._apply_gradients(player, grads)
 
 
 def minimize_jointly(model, loss_fn, weight):
     """One step of several players from one forward pass (see `AdversarialModel._minimize_jointly`)."""
     with tf.GradientTape(persistent=True) as tape:
         losses, aux = loss_fn()
-        scaled = {player: loss * weight for player, loss in losses.items()}
+        scaled = {
+            player: model._scale_loss(player, loss * weight)
+            for player, loss in losses.items()
+        }
     grads = {
         player: _gradients(model, player, tape, loss) for player, loss in scaled.items()
     }
@@ -108,10 +117,9 @@ def minimize_through(model, forward, loss_fn, weight):
     """
     with forward.tape:
         loss, aux = loss_fn(forward.outputs)
-        scaled_loss = loss * weight
+        scaled_loss = model._scale_loss(forward.player, loss * weight)
     grads = _gradients(model, forward.player, forward.tape, scaled_loss)
-    model._apply_gradients(forward.player, grads)
-    return aux, grads
+    return aux, model._apply_gradients(forward.player, grads)
 
 
 def input_gradients(fn, x):

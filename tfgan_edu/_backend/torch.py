@@ -70,9 +70,8 @@ def apply_gradients(optimizer, grads, variables):
 def minimize(model, player, loss_fn, weight):
     """One gradient step of `player` on `loss_fn`'s loss (see `AdversarialModel._minimize`)."""
     loss, aux = loss_fn()
-    grads = _grads(loss * weight, model._variables(player))
-    model._apply_gradients(player, grads)
-    return aux, grads
+    grads = _grads(model._scale_loss(player, loss * weight), model._variables(player))
+    return aux, model._apply_gradients(player, grads)
 
 
 def minimize_jointly(model, loss_fn, weight):
@@ -81,7 +80,7 @@ def minimize_jointly(model, loss_fn, weight):
     players = list(losses)
     grads = {
         player: _grads(
-            losses[player] * weight,
+            model._scale_loss(player, losses[player] * weight),
             model._variables(player),
             retain_graph=i < len(players) - 1,
         )
@@ -114,9 +113,11 @@ def minimize_through(model, forward, loss_fn, weight):
     outputs are not computed again.
     """
     loss, aux = loss_fn(forward.outputs)
-    grads = _grads(loss * weight, model._variables(forward.player))
-    model._apply_gradients(forward.player, grads)
-    return aux, grads
+    grads = _grads(
+        model._scale_loss(forward.player, loss * weight),
+        model._variables(forward.player),
+    )
+    return aux, model._apply_gradients(forward.player, grads)
 
 
 def input_gradients(fn, x):

@@ -227,6 +227,15 @@ class AdversarialModel(BACKEND.TrainerMixin, keras.Model):
                 "keeps its own step count and moment estimates. Received "
                 f"{received}{_join(list(optimizers))}."
             )
+        if self.dtype_policy.name == "mixed_float16":
+            # Float16 gradients underflow: every player's loss is scaled
+            # (Keras wraps its own `optimizer` in its compile; the others
+            # are wrapped here). A reloaded model's are wrapped already.
+            for arg, optimizer in optimizers.items():
+                if arg != "optimizer" and not isinstance(
+                    optimizer, keras.optimizers.LossScaleOptimizer
+                ):
+                    optimizers[arg] = keras.optimizers.LossScaleOptimizer(optimizer)
         self._check_strategy()
         self._compile_kwargs = dict(kwargs)
         kwargs = {"jit_compile": "auto", **kwargs}
@@ -352,9 +361,35 @@ class AdversarialModel(BACKEND.TrainerMixin, keras.Model):
     # ---------------------------------------------------------- gradients
 
     def _apply_gradients(self, player, grads):
-        """One step of player `player`'s optimizer along `grads`."""
+        """One step of player `player`'s optimizer along `grads`.
+
+        Returns:
+            `grads` divided by the loss scale of a `LossScaleOptimizer`
+            (under a `"mixed_float16"` policy; read before the step, which
+            may change it), else `grads`: the gradients of the unscaled
+            loss, for diagnostics.
+        """
         optimizer = getattr(self, self._player(player).optimizer)
+        unscaled = grads
+        if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+            scale = optimizer.dynamic_scale
+            unscaled = [None if g is None else g / scale for g in grads]
         BACKEND.apply_gradients(optimizer, grads, self._variables(player))
+        return unscaled
+
+    def _scale_loss(self, player, loss):
+        """`loss` times the loss scale of player `player`'s optimizer, if it has one.
+
+        Under a `"mixed_float16"` policy each player's optimizer is a
+        `keras.optimizers.LossScaleOptimizer`: the gradient is taken of the
+        scaled loss, so that small float16 gradients do not underflow, and
+        the optimizer divides it out (skipping steps whose gradients are
+        not finite, and adapting the scale).
+        """
+        optimizer = getattr(self, self._player(player).optimizer)
+        if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+            return optimizer.scale_loss(loss)
+        return loss
 
     def _minimize(self, player, loss_fn, weight=1.0):
         """One gradient step of `player` on the loss that `loss_fn` computes.
@@ -371,7 +406,8 @@ class AdversarialModel(BACKEND.TrainerMixin, keras.Model):
 
         Returns:
             `(aux, grads)`: what `loss_fn` returned besides the loss, and the
-            gradients of `loss * weight` that were applied.
+            gradients of `loss * weight` that were applied (divided by the
+            loss scale under `"mixed_float16"`).
         """
         return BACKEND.minimize(self, player, loss_fn, weight)
 
