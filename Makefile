@@ -68,12 +68,12 @@ test-backends: $(STAMP)
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m pytest -q tests/backends $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(PY) -m ruff check tfgan_edu tests benchmarks
-	$(PY) -m ruff format --check tfgan_edu tests benchmarks
+	$(PY) -m ruff check tfgan_edu tfgan_edu_cli.py tests benchmarks
+	$(PY) -m ruff format --check tfgan_edu tfgan_edu_cli.py tests benchmarks
 
 format: $(STAMP)
-	$(PY) -m ruff check --fix tfgan_edu tests benchmarks
-	$(PY) -m ruff format tfgan_edu tests benchmarks
+	$(PY) -m ruff check --fix tfgan_edu tfgan_edu_cli.py tests benchmarks
+	$(PY) -m ruff format tfgan_edu tfgan_edu_cli.py tests benchmarks
 
 benchmark: $(STAMP)
 	$(PY) benchmarks/throughput.py
