@@ -1,13 +1,16 @@
 """Keras callbacks for GAN training: sample grids from fixed noise, a guard
 that stops a diverging or collapsing run and restores good weights, a
-learning-rate scheduler for models with one optimizer per player, and
-monitors that log FID or mode coverage into `History` every few epochs."""
+learning-rate scheduler and a plateau reducer for models with one optimizer
+per player, early stopping that knows `d_loss` and `g_loss` are minimized,
+and monitors that log FID or mode coverage into `History` every few
+epochs."""
 
 from __future__ import annotations
 
 import io
 import math
 import os
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -41,9 +44,11 @@ class SampleGrid(keras.callbacks.Callback):
     training.
 
     With `log_dir`, every picture also goes to TensorBoard as an image
-    summary `samples` (step: the epoch, counted from 1) in
-    `log_dir/samples`, next to the `train` run that
-    `keras.callbacks.TensorBoard(log_dir)` writes.
+    summary `samples` in `log_dir/samples`, next to the `train` run that
+    `keras.callbacks.TensorBoard(log_dir)` writes, at the step of Keras'
+    epoch scalars (`epoch_d_loss`, ...): the 0-based epoch, so the picture
+    of the first epoch (file `samples_epoch_001.png`) sits at step 0 beside
+    that epoch's losses.
 
     The model is duck-typed: anything with a `generate(n, seed=...)` method
     returning a NumPy array works, e.g. `tfgan_edu.GAN` or `tfgan_edu.VAE`.
@@ -144,7 +149,9 @@ class SampleGrid(keras.callbacks.Callback):
                 f"Received: generator output of shape {samples.shape}"
             )
         if self.log_dir is not None:
-            self._summarize(fig, epoch + 1)
+            self._summarize(
+                fig, epoch
+            )  # Keras' TensorBoard: epoch scalars at step=epoch
         if self.directory is None:
             plt.close(fig)
             return None
@@ -170,15 +177,19 @@ class DivergenceGuard(keras.callbacks.Callback):
     """Stops a run that diverges or collapses, and restores the last good weights.
 
     After every batch the guard reads the `monitor` entries of the logs
-    (the losses by default); every `check_every` batches it also checks
-    that every weight of the model is finite and, with `min_diversity`,
-    that the generator has not collapsed: the mean `diversity` (see
-    `GAN.compile(diagnostics=True)`) of the batches since the previous
-    check must stay at or above `min_diversity`. A check that passes keeps a
-    copy of the model's weights and of its optimizers' state: every optimizer
-    of `model.optimizers` (the players' optimizers of this package's models,
-    such as a VAEGAN's `e_optimizer`, `g_optimizer` and `d_optimizer`), or
-    Keras' `model.optimizer` for other models.
+    (the losses by default): each must be finite and, with `max_loss`, at
+    most `max_loss` in magnitude. Every `check_every` batches it also checks
+    the weights: every weight must be finite; with `max_weight_growth`, the
+    L2 norm of each network's trainable weights (each top-level layer of
+    the model: a GAN's generator and discriminator) must not exceed
+    `max_weight_growth` times its norm at the last good check; and, with
+    `min_diversity`, the generator must not have collapsed: the mean
+    `diversity` (see `GAN.compile(diagnostics=True)`) of the batches since
+    the previous check must stay at or above `min_diversity`. A check that
+    passes keeps a copy of the model's weights and of its optimizers' state:
+    every optimizer of `model.optimizers` (the players' optimizers of this
+    package's models, such as a VAEGAN's `e_optimizer`, `g_optimizer` and
+    `d_optimizer`), or Keras' `model.optimizer` for other models.
 
     When a test fails, the guard sets `model.stop_training`, restores the
     copy of the last good check (so the model holds finite, usable weights,
@@ -188,32 +199,58 @@ class DivergenceGuard(keras.callbacks.Callback):
     running epoch means in the logs, exactly when the batches have equal
     size (the last batch of an epoch may weigh a little differently).
 
+    The default thresholds catch finite blow-ups, which need not reach
+    `inf` at all: Adam at learning rate 100 on the ring (the `dcgan`
+    recipe, batch 128, seeds 0-4) drives the logged losses to 1.7e19-3.2e19
+    within 390 steps, every value finite; the losses pass 1e6 at the
+    second step and the weight norms grow 2.2e3- to 5.9e3-fold by the
+    first check (50 steps). Healthy runs stay far below both: over seeds
+    0-4 and 975 steps (5 epochs) each of the `dcgan`, `wgan`, `wgan_gp`,
+    `lsgan`, `sngan` and `r1_gan` recipes on the ring, the largest logged
+    `|d_loss|` or `|g_loss|` was 3.6 (WGAN-GP) and the largest growth of a
+    network's weight norm between checks 50 steps apart 1.21 (SNGAN), so
+    `max_loss=1e6` and `max_weight_growth=10` leave margins of 5 orders of
+    magnitude and 8x, while the blow-up exceeds them 1e13-fold and
+    200-fold (see `tests/test_callbacks_17.py`). The logs hold
+    Keras' running means of the epoch, so a single bad batch is diluted;
+    a divergence is sustained and is not. Losses that are sums over many
+    terms (a VAE's `loss`, summed over pixels) can legitimately be large:
+    raise `max_loss` (or pass `None`) when monitoring them.
+
     Args:
         check_every: batches between weight checks and copies. Defaults to
             50. Smaller is safer and slower (each check copies the weights).
-        monitor: log entries that must stay finite, checked every batch.
-            Defaults to `("d_loss", "g_loss")`.
+        monitor: log entries that must stay finite (and within `max_loss`),
+            checked every batch. Defaults to `("d_loss", "g_loss")`.
         min_diversity: stop when the windowed mean `diversity` falls below
             this (e.g. 0.1); needs `compile(diagnostics=True)`. Defaults to
             `None` (no collapse check).
         restore: restore the last good weights when stopping. Defaults to
             `True`.
         verbose: print the message when stopping. Defaults to 1.
+        max_loss: stop when a `monitor` entry exceeds this in magnitude.
+            Defaults to `1e6`; `None` checks finiteness only.
+        max_weight_growth: stop when a network's weight norm exceeds this
+            many times its norm at the last good check (checked every
+            `check_every` batches; a network whose norm was 0 is skipped).
+            Defaults to `10.0`; `None` disables the check.
 
     Attributes:
         stopped: `None` while training is healthy; else a dict with `reason`
-            (`"non_finite_loss"`, `"non_finite_weights"` or `"collapse"`),
-            `epoch` and `batch` (0-based, where it was detected), `step`
-            (batches seen in this `fit`), `value` (the offending value; for
-            weights, the count of non-finite entries) and `restored_step`
-            (the step of the restored copy, or `None`).
+            (`"non_finite_loss"`, `"large_loss"`, `"non_finite_weights"`,
+            `"weight_growth"` or `"collapse"`), `epoch` and `batch` (0-based,
+            where it was detected), `step` (batches seen in this `fit`),
+            `value` (the offending value: the loss; for non-finite weights,
+            the count of non-finite entries; for weight growth, the ratio of
+            the norms) and `restored_step` (the step of the restored copy,
+            or `None`).
         message: a sentence saying what happened, or `None`.
 
     Example:
 
     >>> guard = DivergenceGuard(check_every=10, min_diversity=0.1)
-    >>> guard.stopped is None
-    True
+    >>> guard.stopped is None, guard.max_loss, guard.max_weight_growth
+    (True, 1000000.0, 10.0)
     """
 
     def __init__(
@@ -223,6 +260,8 @@ class DivergenceGuard(keras.callbacks.Callback):
         min_diversity: float | None = None,
         restore: bool = True,
         verbose: int = 1,
+        max_loss: float | None = 1e6,
+        max_weight_growth: float | None = 10.0,
     ) -> None:
         super().__init__()
         check_int("check_every", check_every, note=" (batches)")
@@ -234,25 +273,23 @@ class DivergenceGuard(keras.callbacks.Callback):
                 "Expected `monitor` to be a log key or a sequence of log keys. "
                 f"Received: monitor={monitor!r}"
             )
-        if min_diversity is not None and (
-            isinstance(min_diversity, bool)
-            or not isinstance(min_diversity, (int, float))
-            or not math.isfinite(min_diversity)
-            or min_diversity <= 0
-        ):
-            raise ValueError(
-                "Expected `min_diversity` to be a number > 0, or None. "
-                f"Received: min_diversity={min_diversity!r}"
-            )
+        _check_threshold("min_diversity", min_diversity, "> 0", 0.0)
+        _check_threshold("max_loss", max_loss, "> 0", 0.0)
+        _check_threshold("max_weight_growth", max_weight_growth, "> 1", 1.0)
         self.check_every = check_every
         self.monitor = monitor
         self.min_diversity = None if min_diversity is None else float(min_diversity)
+        self.max_loss = None if max_loss is None else float(max_loss)
+        self.max_weight_growth = (
+            None if max_weight_growth is None else float(max_weight_growth)
+        )
         self.restore = bool(restore)
         self.verbose = verbose
         self.stopped: dict | None = None
         self.message: str | None = None
         self._snapshot = None
         self._snapshot_step = None
+        self._snapshot_norms: list[tuple[str, float]] = []
         self._step = 0
         self._epoch = 0
         self._window_start = (-1, 0.0)  # (batch, running mean) at the last check
@@ -291,6 +328,14 @@ class DivergenceGuard(keras.callbacks.Callback):
             if not math.isfinite(value):
                 self._stop("non_finite_loss", batch, value, f"{key} is {value}")
                 return
+            if self.max_loss is not None and abs(value) > self.max_loss:
+                self._stop(
+                    "large_loss",
+                    batch,
+                    value,
+                    f"{key} is {value:.4g}, beyond max_loss={self.max_loss:g}",
+                )
+                return
         if self._step % self.check_every:
             return
         bad = _non_finite_count(self.model.get_weights())
@@ -299,6 +344,20 @@ class DivergenceGuard(keras.callbacks.Callback):
                 "non_finite_weights", batch, bad, f"{bad} weights are not finite"
             )
             return
+        norms = self._weight_norms()
+        if self.max_weight_growth is not None:
+            for (name, old), (_, new) in zip(self._snapshot_norms, norms):
+                if old > 0 and new > self.max_weight_growth * old:
+                    self._stop(
+                        "weight_growth",
+                        batch,
+                        new / old,
+                        f"the weight norm of {name!r} grew {new / old:.3g}-fold "
+                        f"(from {old:.3g} to {new:.3g}) since step "
+                        f"{self._snapshot_step}, beyond "
+                        f"max_weight_growth={self.max_weight_growth:g}",
+                    )
+                    return
         if self.min_diversity is not None:
             diversity = self._window_diversity(batch, logs)
             if diversity < self.min_diversity:
@@ -310,7 +369,7 @@ class DivergenceGuard(keras.callbacks.Callback):
                     "the generator collapsed",
                 )
                 return
-        self._take_snapshot()
+        self._take_snapshot(norms)
 
     # ---------------------------------------------------------- helpers
 
@@ -329,16 +388,36 @@ class DivergenceGuard(keras.callbacks.Callback):
             return mean
         return ((batch + 1) * mean - (start + 1) * start_mean) / (batch - start)
 
+    def _weight_norms(self) -> list[tuple[str, float]]:
+        """`(name, L2 norm of its trainable weights)` per top-level layer."""
+        norms = []
+        for layer in self.model.layers:
+            weights = layer.trainable_weights
+            if weights:
+                total = sum(
+                    float(
+                        np.sum(
+                            np.square(
+                                np.asarray(keras.ops.convert_to_numpy(w), np.float64)
+                            )
+                        )
+                    )
+                    for w in weights
+                )
+                norms.append((layer.name, math.sqrt(total)))
+        return norms
+
     def _optimizers(self):
         return list(model_optimizers(self.model).values())
 
-    def _take_snapshot(self) -> None:
+    def _take_snapshot(self, norms: list[tuple[str, float]] | None = None) -> None:
         optimizer_state = [
             [np.array(keras.ops.convert_to_numpy(v)) for v in opt.variables]
             for opt in self._optimizers()
         ]
         self._snapshot = (self.model.get_weights(), optimizer_state)
         self._snapshot_step = self._step
+        self._snapshot_norms = self._weight_norms() if norms is None else norms
 
     def _stop(self, reason: str, batch: int, value, what: str) -> None:
         self.model.stop_training = True
@@ -366,6 +445,20 @@ class DivergenceGuard(keras.callbacks.Callback):
         self.message = f"DivergenceGuard: {what} at {where}; {action}."
         if self.verbose:
             print(self.message)
+
+
+def _check_threshold(name: str, value, condition: str, above: float) -> None:
+    """Raises unless `value` is `None` or a finite number `> above`."""
+    if value is not None and (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or value <= above
+    ):
+        raise ValueError(
+            f"Expected `{name}` to be a number {condition}, or None. "
+            f"Received: {name}={value!r}"
+        )
 
 
 def _non_finite_count(arrays) -> int:
@@ -460,6 +553,143 @@ class LearningRateScheduler(keras.callbacks.Callback):
             logs[f"{prefix}_learning_rate"] = float(
                 keras.ops.convert_to_numpy(optimizer.learning_rate)
             )
+
+
+def _monitor_mode(monitor: str, mode: str) -> str:
+    """`"min"` for `mode="auto"` and a monitor named like a loss, else `mode`.
+
+    Keras' `mode="auto"` infers the direction only for `loss` and for the
+    metrics given to `compile`; the losses of this package's models
+    (`d_loss`, `g_loss`, ...) are trackers of their own, so Keras raises
+    after the first epoch. Every log entry whose name ends in `loss`
+    (`d_loss`, `val_g_loss`, `cycle_loss`) is a loss to minimize.
+    """
+    if mode == "auto" and isinstance(monitor, str) and monitor.endswith("loss"):
+        return "min"
+    return mode
+
+
+class EarlyStopping(keras.callbacks.EarlyStopping):
+    """`keras.callbacks.EarlyStopping` that knows `g_loss` and `d_loss` are minimized.
+
+    Keras' `mode="auto"` infers the direction of `loss` and of the metrics
+    given to `compile`, not of a GAN's `d_loss` or `g_loss`, and raises
+    `ValueError` ("Keras isn't able to automatically determine whether that
+    metric should be maximized or minimized") at the end of the first
+    epoch. This subclass reads `mode="auto"` as `"min"` for every monitor
+    whose name ends in `loss`, and otherwise behaves as Keras' callback
+    (same arguments, same defaults). With Keras' own class, pass
+    `mode="min"`.
+
+    A GAN's losses measure a game, not sample quality: early stopping on
+    `g_loss` is a crude signal (see chapter 6); an `FIDMonitor`'s `fid`
+    (with `mode="min"`) is a better one.
+
+    Args:
+        monitor: the log entry to watch. Defaults to `"val_loss"`, as in
+            Keras.
+        mode: `"auto"`, `"min"` or `"max"`. Defaults to `"auto"`: `"min"`
+            for a monitor ending in `loss`, else Keras' inference.
+        **kwargs: the other arguments of `keras.callbacks.EarlyStopping`
+            (`patience`, `min_delta`, `restore_best_weights`, ...).
+
+    Example:
+
+    >>> EarlyStopping(monitor="g_loss", patience=3).mode
+    'min'
+    """
+
+    def __init__(self, monitor: str = "val_loss", mode: str = "auto", **kwargs):
+        super().__init__(monitor=monitor, mode=_monitor_mode(monitor, mode), **kwargs)
+
+
+class ReduceLROnPlateau(keras.callbacks.ReduceLROnPlateau):
+    """Reduces every player's learning rate when a monitored loss stops improving.
+
+    Keras' `keras.callbacks.ReduceLROnPlateau` changes `model.optimizer`,
+    which a model of this package does not have (it has one optimizer per
+    player, `model.optimizers`), and its `mode="auto"` cannot tell the
+    direction of `d_loss` or `g_loss`. This subclass multiplies the learning
+    rate of every optimizer of `model.optimizers` by `factor` (not below
+    `min_lr`) after `patience` epochs without improvement, reads
+    `mode="auto"` as `"min"` for a monitor ending in `loss`, and logs the
+    rates of the epoch as `<player>_learning_rate` (`d_learning_rate`,
+    `g_learning_rate`), as `tfgan_edu.callbacks.LearningRateScheduler`
+    does. On a model without players (any other Keras model) it changes
+    `model.optimizer`, as Keras' callback does.
+
+    Args:
+        monitor: the log entry to watch. Defaults to `"val_loss"`, as in
+            Keras.
+        mode: `"auto"`, `"min"` or `"max"`. Defaults to `"auto"`: `"min"`
+            for a monitor ending in `loss`, else Keras' inference.
+        **kwargs: the other arguments of
+            `keras.callbacks.ReduceLROnPlateau` (`factor`, `patience`,
+            `min_delta`, `cooldown`, `min_lr`, `verbose`).
+
+    Example:
+
+    >>> ReduceLROnPlateau(monitor="d_loss", factor=0.5, patience=2).mode
+    'min'
+    """
+
+    def __init__(self, monitor: str = "val_loss", mode: str = "auto", **kwargs):
+        super().__init__(monitor=monitor, mode=_monitor_mode(monitor, mode), **kwargs)
+
+    def _players(self) -> dict[str, keras.optimizers.Optimizer]:
+        found = model_optimizers(self.model)
+        if not found:
+            raise ValueError(
+                "`ReduceLROnPlateau` changes the optimizers of a compiled model. "
+                f"Received: a model of type {type(self.model).__name__} without "
+                "optimizers; compile it first."
+            )
+        return found
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        players = self._players()
+        if self.monitor_op is None:
+            self._set_monitor_op()  # Keras' MonitorCallback: the comparison
+        logs = {} if logs is None else logs
+        for name, optimizer in players.items():
+            key = f"{name}_learning_rate" if name else "learning_rate"
+            logs[key] = float(keras.ops.convert_to_numpy(optimizer.learning_rate))
+        current = logs.get(self.monitor)
+        if current is None:
+            warnings.warn(
+                "Learning rate reduction is conditioned on metric "
+                f"`{self.monitor}` which is not available. Available metrics "
+                f"are: {','.join(logs)}.",
+                stacklevel=2,
+            )
+            return
+        if self.in_cooldown():
+            self.cooldown_counter -= 1
+            self.wait = 0
+        if self._is_improvement(current, self.best):
+            self.best = current
+            self.wait = 0
+            return
+        if self.in_cooldown():
+            return
+        self.wait += 1
+        if self.wait < self.patience:
+            return
+        reduced = False
+        for name, optimizer in players.items():
+            old = float(keras.ops.convert_to_numpy(optimizer.learning_rate))
+            if old > np.float32(self.min_lr):
+                new = max(old * self.factor, self.min_lr)
+                optimizer.learning_rate = new
+                reduced = True
+                if self.verbose > 0:
+                    print(
+                        f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing the "
+                        f"{name or 'model'!r} optimizer's learning rate to {new:g}."
+                    )
+        if reduced:
+            self.cooldown_counter = self.cooldown
+            self.wait = 0
 
 
 class _EpochMonitor(keras.callbacks.Callback):

@@ -4,6 +4,12 @@
 DCGAN-shaped discriminator of SNGAN (Miyato et al., 2018): every `Conv2D`
 and the logit `Dense` are wrapped in `keras.layers.SpectralNormalization`,
 and there is no batch normalization.
+
+Each builder creates its weights under the name scope of its `name`, so
+their paths read `dcgan_discriminator/logit/kernel` (the layer names are unchanged):
+a GAN's two networks have distinct weight paths, and
+`keras.callbacks.TensorBoard(histogram_freq=...)` writes their histograms
+under distinct tags.
 """
 
 from __future__ import annotations
@@ -66,19 +72,22 @@ def dcgan_generator(
     _layers.check_positive(base_filters, "base_filters")
     image_shape, size, n_up = _layers.check_image_shape(image_shape, "dcgan_generator")
 
-    z = keras.Input(shape=(latent_dim,), name="z")
-    x = _layers.dcgan_upsampling(z, size, n_up, base_filters)
-    # (B, H / 2, W / 2, base_filters) -> (B, H, W, channels)
-    images = keras.layers.Conv2DTranspose(
-        image_shape[-1],
-        4,
-        strides=2,
-        padding="same",
-        activation="tanh",
-        kernel_initializer=_layers.init(),
-        name="to_image",
-    )(x)
-    return keras.Model(z, images, name=name)
+    # Weights under the network's name scope (`<name>/dense_1/kernel`), so
+    # the two networks of a GAN have distinct weight paths.
+    with keras.name_scope(name):
+        z = keras.Input(shape=(latent_dim,), name="z")
+        x = _layers.dcgan_upsampling(z, size, n_up, base_filters)
+        # (B, H / 2, W / 2, base_filters) -> (B, H, W, channels)
+        images = keras.layers.Conv2DTranspose(
+            image_shape[-1],
+            4,
+            strides=2,
+            padding="same",
+            activation="tanh",
+            kernel_initializer=_layers.init(),
+            name="to_image",
+        )(x)
+        return keras.Model(z, images, name=name)
 
 
 def dcgan_discriminator(
@@ -168,9 +177,14 @@ def dcgan_discriminator(
         image_shape, "dcgan_discriminator"
     )
 
-    images = keras.Input(shape=image_shape, name="images")
-    x = images
-    x = _layers.dcgan_features(x, base_filters, n_down, normalization, spectral_norm)
-    logit = keras.layers.Dense(1, kernel_initializer=_layers.init(), name="logit")
-    logits = _layers.spectral_normalized(logit, spectral_norm)(x)
-    return keras.Model(images, logits, name=name)
+    # Weights under the network's name scope (`<name>/dense_1/kernel`), so
+    # the two networks of a GAN have distinct weight paths.
+    with keras.name_scope(name):
+        images = keras.Input(shape=image_shape, name="images")
+        x = images
+        x = _layers.dcgan_features(
+            x, base_filters, n_down, normalization, spectral_norm
+        )
+        logit = keras.layers.Dense(1, kernel_initializer=_layers.init(), name="logit")
+        logits = _layers.spectral_normalized(logit, spectral_norm)(x)
+        return keras.Model(images, logits, name=name)

@@ -5,6 +5,12 @@
 largest singular value of each kernel near 1: with 1-Lipschitz activations
 (such as the default leaky ReLU) the whole discriminator is then about
 1-Lipschitz.
+
+Each builder creates its weights under the name scope of its `name`, so
+their paths read `mlp_generator/dense_1/kernel` (the layer names are unchanged):
+a GAN's two networks have distinct weight paths, and
+`keras.callbacks.TensorBoard(histogram_freq=...)` writes their histograms
+under distinct tags.
 """
 
 from __future__ import annotations
@@ -71,15 +77,18 @@ def mlp_generator(
     if output_activation is None:
         output_activation = "linear" if len(output_shape) == 1 else "tanh"
 
-    z = keras.Input(shape=(latent_dim,), name="z")
-    x = z
-    for i, units in enumerate(hidden_units, start=1):
-        x = keras.layers.Dense(units, name=f"dense_{i}")(x)
-        x = _layers.activation_layer(activation, name=f"activation_{i}")(x)
-    x = keras.layers.Dense(math.prod(output_shape), name="dense_out")(x)
-    x = _layers.activation_layer(output_activation, name="activation_out")(x)
-    outputs = keras.layers.Reshape(output_shape, name="reshape")(x)
-    return keras.Model(z, outputs, name=name)
+    # Weights under the network's name scope (`<name>/dense_1/kernel`), so
+    # the two networks of a GAN have distinct weight paths.
+    with keras.name_scope(name):
+        z = keras.Input(shape=(latent_dim,), name="z")
+        x = z
+        for i, units in enumerate(hidden_units, start=1):
+            x = keras.layers.Dense(units, name=f"dense_{i}")(x)
+            x = _layers.activation_layer(activation, name=f"activation_{i}")(x)
+        x = keras.layers.Dense(math.prod(output_shape), name="dense_out")(x)
+        x = _layers.activation_layer(output_activation, name="activation_out")(x)
+        outputs = keras.layers.Reshape(output_shape, name="reshape")(x)
+        return keras.Model(z, outputs, name=name)
 
 
 def mlp_discriminator(
@@ -140,12 +149,15 @@ def mlp_discriminator(
     hidden_units = _layers.check_units(hidden_units)
     _layers.check_bool(spectral_norm, "spectral_norm")
 
-    inputs = keras.Input(shape=input_shape, name="x")
-    x = keras.layers.Flatten(name="flatten")(inputs)
-    for i, units in enumerate(hidden_units, start=1):
-        dense = keras.layers.Dense(units, name=f"dense_{i}")
-        x = _layers.spectral_normalized(dense, spectral_norm)(x)
-        x = _layers.activation_layer(activation, name=f"activation_{i}")(x)
-    logit = keras.layers.Dense(1, name="logit")
-    logits = _layers.spectral_normalized(logit, spectral_norm)(x)
-    return keras.Model(inputs, logits, name=name)
+    # Weights under the network's name scope (`<name>/dense_1/kernel`), so
+    # the two networks of a GAN have distinct weight paths.
+    with keras.name_scope(name):
+        inputs = keras.Input(shape=input_shape, name="x")
+        x = keras.layers.Flatten(name="flatten")(inputs)
+        for i, units in enumerate(hidden_units, start=1):
+            dense = keras.layers.Dense(units, name=f"dense_{i}")
+            x = _layers.spectral_normalized(dense, spectral_norm)(x)
+            x = _layers.activation_layer(activation, name=f"activation_{i}")(x)
+        logit = keras.layers.Dense(1, name="logit")
+        logits = _layers.spectral_normalized(logit, spectral_norm)(x)
+        return keras.Model(inputs, logits, name=name)
