@@ -104,3 +104,45 @@ def test_a_reloaded_model_keeps_its_scaling(policy, tmp_path):
         type(opt) is keras.optimizers.LossScaleOptimizer
         for opt in reloaded.optimizers.values()
     )
+
+
+def test_the_discriminators_logits_are_float32(policy):
+    """The networks compute in float16; every discriminator's logits in float32."""
+    from tfgan_edu.networks import conditional as cond
+
+    policy("mixed_float16")
+    nets = tge.networks
+    image = np.zeros((2, 32, 32, 1), "float32")
+    labels = np.array([0, 1], "int32")
+    cases = {
+        "mlp": (nets.mlp_discriminator((2,)), np.zeros((2, 2), "float32")),
+        "mlp_sn": (
+            nets.mlp_discriminator((2,), spectral_norm=True),
+            np.zeros((2, 2), "float32"),
+        ),
+        "dcgan": (nets.dcgan_discriminator((32, 32, 1), base_filters=4), image),
+        "patchgan": (
+            nets.patchgan_discriminator((32, 32, 1), base_filters=4, n_layers=1),
+            image,
+        ),
+        "conditional_mlp": (
+            cond.conditional_mlp_discriminator((2,), 3),
+            [np.zeros((2, 2), "float32"), labels],
+        ),
+        "projection": (
+            cond.conditional_dcgan_discriminator(
+                (32, 32, 1), 3, base_filters=4, mode="projection"
+            ),
+            [image, labels],
+        ),
+    }
+    for name, (net, x) in cases.items():
+        out = net(x)
+        assert keras.backend.standardize_dtype(out.dtype) == "float32", name
+    acgan = cond.acgan_discriminator((32, 32, 1), 3, base_filters=4)
+    assert [keras.backend.standardize_dtype(o.dtype) for o in acgan(image)] == [
+        "float32",
+        "float32",
+    ]
+    # The hidden layers do run in float16.
+    assert nets.dcgan_discriminator((32, 32, 1)).layers[1].compute_dtype == "float16"

@@ -107,12 +107,14 @@ def spectral_normalized(
 
     The wrapper takes the name of the layer it wraps, so `get_layer(name)`
     finds the same position with or without spectral normalization, and
-    `get_layer(name).kernel` is the (normalized) kernel in both cases.
+    `get_layer(name).kernel` is the (normalized) kernel in both cases, and
+    the dtype policy of the layer it wraps (a logit layer computes in
+    float32 under a mixed-precision policy, wrapped or not).
     """
     if not spectral_norm:
         return layer
     return keras.layers.SpectralNormalization(
-        layer, power_iterations=1, name=layer.name
+        layer, power_iterations=1, dtype=layer.dtype_policy, name=layer.name
     )
 
 

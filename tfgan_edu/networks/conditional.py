@@ -66,17 +66,25 @@ def _projection_logit(
     spectral_norm: bool,
 ) -> keras.KerasTensor:
     """`psi(phi) + <embed(y), phi>` for features `phi` of shape `(B, F)`."""
-    logit = keras.layers.Dense(1, kernel_initializer=_layers.init(), name="logit")
+    # The logit is computed in float32 under a mixed-precision policy.
+    logit = keras.layers.Dense(
+        1, kernel_initializer=_layers.init(), dtype="float32", name="logit"
+    )
     psi = _layers.spectral_normalized(logit, spectral_norm)(features)  # (B, 1)
     embedding = keras.layers.Embedding(
         num_classes,
         features.shape[-1],
         embeddings_initializer=_layers.init(),
+        dtype="float32",
         name="label_embedding",
     )
     embedded = _layers.spectral_normalized(embedding, spectral_norm)(labels)  # (B, F)
-    inner = keras.layers.Dot(axes=1, name="projection")([embedded, features])
-    return keras.layers.Add(name="logit_plus_projection")([psi, inner])  # (B, 1)
+    inner = keras.layers.Dot(axes=1, dtype="float32", name="projection")(
+        [embedded, features]
+    )
+    return keras.layers.Add(dtype="float32", name="logit_plus_projection")(
+        [psi, inner]
+    )  # (B, 1)
 
 
 def _check_common(num_classes: int, mode: str, spectral_norm: bool) -> None:
@@ -235,7 +243,7 @@ def conditional_mlp_discriminator(
     if mode == "projection":
         logits = _projection_logit(x, labels, num_classes, spectral_norm)
     else:
-        logit = keras.layers.Dense(1, name="logit")
+        logit = keras.layers.Dense(1, dtype="float32", name="logit")
         logits = _layers.spectral_normalized(logit, spectral_norm)(x)
     return keras.Model([inputs, labels], logits, name=name)
 
@@ -378,7 +386,9 @@ def conditional_dcgan_discriminator(
     if mode == "projection":
         logits = _projection_logit(features, labels, num_classes, spectral_norm)
     else:
-        logit = keras.layers.Dense(1, kernel_initializer=_layers.init(), name="logit")
+        logit = keras.layers.Dense(
+            1, kernel_initializer=_layers.init(), dtype="float32", name="logit"
+        )
         logits = _layers.spectral_normalized(logit, spectral_norm)(features)
     return keras.Model([images, labels], logits, name=name)
 
@@ -436,7 +446,9 @@ def acgan_discriminator(
         images, base_filters, n_down, normalization, spectral_norm
     )
     heads = [
-        keras.layers.Dense(units, kernel_initializer=_layers.init(), name=head)
+        keras.layers.Dense(
+            units, kernel_initializer=_layers.init(), dtype="float32", name=head
+        )
         for units, head in ((1, "logit"), (num_classes, "class_logits"))
     ]
     outputs = [_layers.spectral_normalized(h, spectral_norm)(features) for h in heads]

@@ -185,6 +185,8 @@ def dcgan_discriminator(
         x = _layers.dcgan_features(
             x, base_filters, n_down, normalization, spectral_norm
         )
-        logit = keras.layers.Dense(1, kernel_initializer=_layers.init(), name="logit")
+        logit = keras.layers.Dense(
+            1, kernel_initializer=_layers.init(), dtype="float32", name="logit"
+        )
         logits = _layers.spectral_normalized(logit, spectral_norm)(x)
         return keras.Model(images, logits, name=name)

@@ -158,6 +158,6 @@ def mlp_discriminator(
             dense = keras.layers.Dense(units, name=f"dense_{i}")
             x = _layers.spectral_normalized(dense, spectral_norm)(x)
             x = _layers.activation_layer(activation, name=f"activation_{i}")(x)
-        logit = keras.layers.Dense(1, name="logit")
+        logit = keras.layers.Dense(1, dtype="float32", name="logit")
         logits = _layers.spectral_normalized(logit, spectral_norm)(x)
         return keras.Model(inputs, logits, name=name)

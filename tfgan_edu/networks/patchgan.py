@@ -151,6 +151,7 @@ def patchgan_discriminator(
         _KERNEL_SIZE,
         padding="same",
         kernel_initializer=_layers.init(),
+        dtype="float32",
         name="logits",
     )(x)
     return keras.Model(inputs, logits, name=name)
