@@ -150,7 +150,8 @@ def test_sample_grid_writes_tensorboard_images(tmp_path):
     grid = SampleGrid(None, n=32, log_dir=tmp_path / "logs", real=RING[:64])
     gan.fit(RING, batch_size=64, epochs=2, callbacks=[grid], verbose=0)
     assert grid.paths == []  # no directory: TensorBoard only
-    assert _summary_steps(tmp_path / "logs") == [(1, 4), (2, 4)]
+    # At the 0-based epoch, the step of Keras' epoch scalars.
+    assert _summary_steps(tmp_path / "logs") == [(0, 4), (1, 4)]
     with pytest.raises(ValueError, match="directory=None, log_dir=None"):
         SampleGrid(None)
 

@@ -43,6 +43,8 @@ RESULTS_FILE = "results.jsonl"
 CONFIG_FILE = "sweep.json"
 
 COLLAPSE_FRACTION = 0.5
+# The `DivergenceGuard` stop reasons that count as a diverged run.
+DIVERGED = ("non_finite_loss", "large_loss", "non_finite_weights", "weight_growth")
 """A run on a mixture is flagged `collapsed` when it captures fewer than this
 fraction of the modes (fewer than 4 of the ring's 8, 13 of the grid's 25)."""
 
@@ -162,7 +164,7 @@ def _run_cell(build_fn, params: dict, seed: int, settings: _Settings) -> dict:
     except Exception as exc:  # a failed cell is a result too
         record["error"] = f"{type(exc).__name__}: {exc}"
     record["seconds"] = time.perf_counter() - start
-    record["diverged"] = record["stopped"] in ("non_finite_loss", "non_finite_weights")
+    record["diverged"] = record["stopped"] in DIVERGED
     modes = record.get("modes")
     total = len(toy2d.modes(settings.data)) if settings.data in ("ring", "grid") else 0
     record["collapsed"] = record["stopped"] == "collapse" or (
@@ -243,9 +245,10 @@ def sweep(
         order: the parameters, `seed`, the metrics (`modes`,
         `high_quality`, `reverse_kl` on the mixtures), `final_<key>` (last
         epoch of `History`), `epochs_run`, `seconds`, and the flags
-        `diverged` (the guard saw non-finite values), `collapsed` (the guard
-        saw collapse, or fewer than `COLLAPSE_FRACTION` of the modes were
-        captured), `failed` (either, or an error), `stopped` (the guard's
+        `diverged` (the guard stopped the run for a non-finite or huge
+        loss, non-finite weights or weights growing too fast: `DIVERGED`),
+        `collapsed` (the guard saw collapse, or fewer than
+        `COLLAPSE_FRACTION` of the modes were captured), `failed` (either, or an error), `stopped` (the guard's
         reason) and `error` (the exception, for a cell that raised).
 
     Example:
