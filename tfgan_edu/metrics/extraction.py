@@ -52,7 +52,8 @@ def resolve_extractor(spec: Any) -> Callable[[np.ndarray], Any] | None:
     Args:
         spec: `None` (the inputs are feature vectors already), or anything
             `tfgan_edu.metrics.features.get_extractor` takes: `"digits"`,
-            `"digits_logits"`, `"inception"`, a `keras.Model` or a callable.
+            `"digits_logits"`, `"inception"` (the published FID's network),
+            `"inception_keras"`, a `keras.Model` or a callable.
 
     Returns:
         A callable from a batch of images to an array `(b, d)`, or `None`.
@@ -212,7 +213,8 @@ def extract_features(
 
     Args:
         extractor: anything `tfgan_edu.metrics.features.get_extractor`
-            takes (`"digits"`, `"digits_logits"`, `"inception"`, a
+            takes (`"digits"`, `"digits_logits"`, `"inception"` (the
+            published FID's network), `"inception_keras"`, a
             `keras.Model`, a callable from a batch of images to `(b, ...)`
             features, a `FeatureExtractor`), or `None` when `images` hold
             feature vectors already.

@@ -4,13 +4,25 @@ A sample-based metric never compares pixels: it maps every image through a
 fixed network and compares the two clouds of feature vectors. Which network
 matters as much as which metric.
 
-- `"inception"`: the 2,048-d pool features of Inception-v3 trained on
-  ImageNet (Szegedy et al., 2016), the space of the published FID
-  (Heusel et al., 2017) and KID (Binkowski et al., 2018) numbers. Images
-  are preprocessed as in TF-GAN / TTUR (`inception_preprocess`). The
-  ImageNet weights (about 84 MB) are downloaded by Keras on a connected
-  machine; offline, asking for them fails within seconds with
-  `WeightsUnavailableError`, which names the offline alternative.
+- `"inception"`: the 2,048-d `pool_3` features of the Inception network
+  of the published FID (Heusel et al., 2017) and KID (Binkowski et al.,
+  2018) numbers: the TensorFlow GraphDef `classify_image_graph_def.pb` of
+  the 2015 Inception release (`inception-2015-12-05.tgz`), which TTUR's
+  `fid.py` and TF-GAN load. It is fed as TTUR feeds it: images in
+  [0, 255] into the graph's `ExpandDims:0`, resized to 299x299 by the
+  graph's own `ResizeBilinear` (see `inception_graph_function`). Other
+  Inception-v3 weights give other FIDs (pytorch-fid documents this), so
+  only this network's FIDs compare with papers. The graph (89 MB
+  archive, 91 MB file) is downloaded once on a connected machine and kept
+  in the Keras cache (`inception_graph_path`); offline, asking for it
+  fails within seconds with `WeightsUnavailableError`, which says what
+  to download and where to put it.
+- `"inception_keras"`: the 2,048-d average pool of
+  `keras.applications.InceptionV3` (ImageNet weights, about 84 MB,
+  downloaded by Keras), with the bilinear half-pixel resize of
+  `inception_preprocess`. A different network from the published FID's:
+  its FIDs do not compare with papers (`"inception"` meant this network
+  before issue 17).
 - `"digits"`: the 128-d penultimate features of a small CNN
   (`tfgan_edu.networks.image_classifier`) trained on the embedded digits by
   `python -m tfgan_edu.metrics.train_digits_classifier`, whose weights ship
@@ -55,9 +67,11 @@ Example:
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib.resources
 import json
 import os
+import tarfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -124,13 +138,34 @@ EXTRACTORS: tuple[str, ...] = (
     "mnist",
     "mnist_logits",
     "inception",
+    "inception_keras",
 )
 """The extractor names `get_extractor` accepts."""
+
+INCEPTION_EXTRACTORS: tuple[str, ...] = ("inception", "inception_keras")
+"""The Inception extractors (299x299 inputs; 32 images per call by default)."""
 
 INCEPTION_IMAGE_SIZE: int = 299
 INCEPTION_FEATURES: int = 2048
 INCEPTION_WEIGHTS_FILE: str = "inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5"
-"""The file `keras.applications.InceptionV3(include_top=False)` downloads."""
+"""The file `keras.applications.InceptionV3(include_top=False)` downloads
+(`extractor="inception_keras"`)."""
+
+INCEPTION_GRAPH_URL: str = (
+    "http://download.tensorflow.org/models/image/imagenet/inception-2015-12-05.tgz"
+)
+"""The 2015 Inception release that TTUR's and TF-GAN's FID download."""
+INCEPTION_ARCHIVE_FILE: str = "inception-2015-12-05.tgz"
+INCEPTION_ARCHIVE_BYTES: int = 88_931_400
+INCEPTION_GRAPH_FILE: str = "classify_image_graph_def.pb"
+"""The GraphDef in `INCEPTION_ARCHIVE_FILE`: the network of the published FID."""
+INCEPTION_GRAPH_MD5: str = "e6bb154e85f5d4331c22abcddb5dcf31"
+INCEPTION_GRAPH_BYTES: int = 95_673_916
+"""MD5 and size of `INCEPTION_GRAPH_FILE`, checked when it is extracted."""
+INCEPTION_GRAPH_INPUT: str = "ExpandDims:0"
+"""Where TTUR feeds images `(b, H, W, 3)` in [0, 255] (float32)."""
+INCEPTION_GRAPH_OUTPUT: str = "pool_3:0"
+"""The 2,048-d average pool, `(b, 1, 1, 2048)`, whose activations FID compares."""
 
 _RANGE_TOLERANCE = 1e-3
 
@@ -569,7 +604,11 @@ def _classifier_extractor(spec: str, batch_size: int) -> FeatureExtractor:
 
 
 def inception_preprocess(images: Any) -> np.ndarray:
-    """Prepares images in [-1, 1] for Inception-v3, as TF-GAN and TTUR do.
+    """Prepares images in [-1, 1] for `keras.applications.InceptionV3`.
+
+    What `extractor="inception_keras"` feeds its model. (The published
+    FID's graph, `extractor="inception"`, resizes inside the graph with
+    TF1's bilinear resize instead: see `inception_graph_function`.)
 
     Grayscale images are tiled to 3 channels, every image is resized to
     299x299 with bilinear interpolation (`tf.image.resize`, half-pixel
@@ -625,7 +664,7 @@ def _cached_inception_weights() -> str | None:
 def _weights_unavailable(reason: str) -> WeightsUnavailableError:
     return WeightsUnavailableError(
         "Cannot load the ImageNet weights of Inception-v3 for extractor="
-        f"'inception': {INCEPTION_WEIGHTS_FILE} is not in the Keras cache "
+        f"'inception_keras': {INCEPTION_WEIGHTS_FILE} is not in the Keras cache "
         f"({', '.join(_keras_models_dirs())}) and {reason}. Offline, measure "
         "with the digits classifier that ships with tfgan_edu: "
         "extractor='digits' (e.g. `tge.metrics.fid(real, fake, "
@@ -670,7 +709,11 @@ def _inception_model(weights: str | None) -> keras.Model:
 
 
 def inception_v3(weights: str | None = "imagenet") -> keras.Model:
-    """Returns Inception-v3 up to its 2,048-d average pool (no classifier head).
+    """Returns Keras' Inception-v3 up to its 2,048-d average pool (no classifier head).
+
+    The network of `extractor="inception_keras"`: `keras.applications`'
+    ImageNet weights, not the 2015 graph of the published FID
+    (`extractor="inception"`).
 
     Built once per `weights` and cached. Offline, without the weights file
     in the Keras cache, it raises `WeightsUnavailableError` after at most a
@@ -702,10 +745,11 @@ def inception_v3(weights: str | None = "imagenet") -> keras.Model:
 def inception_v3_features(
     images: Any, *, weights: str | None = "imagenet", batch_size: int = 32
 ) -> np.ndarray:
-    """Computes Inception-v3 pool features with the TF-GAN / TTUR preprocessing.
+    """Computes the pool features of Keras' Inception-v3 (`extractor="inception_keras"`).
 
     Each batch goes through `inception_preprocess` (gray to RGB, bilinear
-    resize to 299x299) and `inception_v3(weights)`.
+    resize to 299x299) and `inception_v3(weights)`. For the features of
+    the published FID's network, use `get_extractor("inception")`.
 
     Args:
         images: array `(n, H, W, 1 or 3)` in [-1, 1].
@@ -726,7 +770,340 @@ def inception_v3_features(
     >>> inception_v3_features(x, weights=None).shape  # doctest: +SKIP
     (2, 2048)
     """
-    return get_extractor("inception", batch_size=batch_size, weights=weights)(images)
+    return get_extractor("inception_keras", batch_size=batch_size, weights=weights)(
+        images
+    )
+
+
+# --- the published FID's Inception graph (TTUR / TF-GAN) -----------------------
+
+
+def _graph_unavailable(reason: str) -> WeightsUnavailableError:
+    target = os.path.join(_keras_models_dirs()[0], INCEPTION_GRAPH_FILE)
+    return WeightsUnavailableError(
+        "Cannot load the Inception network of the published FID for extractor="
+        f"'inception': {INCEPTION_GRAPH_FILE} is not in the Keras cache "
+        f"({', '.join(_keras_models_dirs())}) and {reason}. On a connected "
+        f"machine, download {INCEPTION_GRAPH_URL} ({INCEPTION_ARCHIVE_BYTES:,} "
+        f"bytes) and extract {INCEPTION_GRAPH_FILE} from it to {target} (or run "
+        "`tge.metrics.features.inception_graph_path()` there once and copy "
+        "that file), or pass its path as `weights`. Offline, measure with the "
+        "digits classifier that ships with tfgan_edu: extractor='digits' (e.g. "
+        "`tge.metrics.fid(real, fake, extractor='digits')`). "
+        "(extractor='inception_keras' reads Keras' InceptionV3 weights, "
+        f"{INCEPTION_WEIGHTS_FILE}, instead: another network, whose FIDs do not "
+        "compare with papers.) Received: weights='imagenet'"
+    )
+
+
+def _cached_inception_graph() -> str | None:
+    for folder in _keras_models_dirs():
+        path = os.path.join(folder, INCEPTION_GRAPH_FILE)
+        if os.path.isfile(path):
+            return path
+    return None
+
+
+def _file_md5(path: str) -> str:
+    digest = hashlib.md5()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _download_inception_graph() -> str:
+    """Downloads the 2015 archive, keeps the checked GraphDef, drops the archive."""
+    archive = keras.utils.get_file(
+        INCEPTION_ARCHIVE_FILE, INCEPTION_GRAPH_URL, cache_subdir="models"
+    )
+    target = os.path.join(os.path.dirname(archive), INCEPTION_GRAPH_FILE)
+    partial = f"{target}.part"
+    try:
+        with tarfile.open(archive, "r:gz") as tar:
+            member = tar.extractfile(INCEPTION_GRAPH_FILE)
+            with open(partial, "wb") as out:
+                for block in iter(lambda: member.read(1 << 20), b""):
+                    out.write(block)
+    except (tarfile.TarError, KeyError, OSError) as exc:
+        raise WeightsUnavailableError(
+            f"Expected {archive} to be the 2015 Inception release holding "
+            f"{INCEPTION_GRAPH_FILE}; delete it and try again. Received: {exc}"
+        ) from exc
+    size, md5 = os.path.getsize(partial), _file_md5(partial)
+    if (size, md5) != (INCEPTION_GRAPH_BYTES, INCEPTION_GRAPH_MD5):
+        os.remove(partial)
+        raise WeightsUnavailableError(
+            f"Expected {INCEPTION_GRAPH_FILE} from {INCEPTION_GRAPH_URL} to have "
+            f"{INCEPTION_GRAPH_BYTES} bytes and MD5 {INCEPTION_GRAPH_MD5}; "
+            f"delete {archive} and try again. Received: {size} bytes, MD5 {md5}"
+        )
+    os.replace(partial, target)
+    os.remove(archive)
+    return target
+
+
+def inception_graph_path(weights: str | os.PathLike = "imagenet") -> str:
+    """The path of the published FID's Inception GraphDef, downloaded once if need be.
+
+    With `weights="imagenet"` the file is looked for in the Keras cache
+    (`<KERAS_HOME or ~/.keras>/models/classify_image_graph_def.pb`, then
+    `/tmp/.keras/models`). When it is missing, `INCEPTION_ARCHIVE_FILE`
+    is downloaded from `INCEPTION_GRAPH_URL` with `keras.utils.get_file`,
+    `INCEPTION_GRAPH_FILE` is extracted next to it and checked against its
+    size and MD5 (`INCEPTION_GRAPH_BYTES`, `INCEPTION_GRAPH_MD5`), and the
+    archive is deleted. A file already in the cache is used as it is.
+
+    Args:
+        weights: `"imagenet"` (the cached or downloaded 2015 graph) or the
+            path of a GraphDef file with the same tensor names. Defaults to
+            `"imagenet"`.
+
+    Returns:
+        The path of the GraphDef file.
+
+    Raises:
+        WeightsUnavailableError: offline (`TFGAN_EDU_OFFLINE=1` or the
+            download host unreachable: a probe of at most a few seconds)
+            when the file is not cached, or when the download does not
+            hold the expected file.
+        ValueError: when `weights` is neither `"imagenet"` nor a file.
+
+    Example:
+
+    >>> os.path.basename(inception_graph_path())  # doctest: +SKIP
+    'classify_image_graph_def.pb'
+    """
+    if weights != "imagenet":
+        if not (isinstance(weights, (str, os.PathLike)) and os.path.isfile(weights)):
+            raise ValueError(
+                "Expected `weights` to be 'imagenet' or the path of a GraphDef "
+                f"file ({INCEPTION_GRAPH_FILE}) for extractor='inception'; random "
+                "weights (weights=None) exist only for extractor='inception_keras'. "
+                f"Received: weights={weights!r}"
+            )
+        return os.fspath(weights)
+    cached = _cached_inception_graph()
+    if cached is not None:
+        return cached
+    if data_images.offline_forced():
+        raise _graph_unavailable(f"{data_images.OFFLINE_ENV_VAR}=1 forbids downloads")
+    if not data_images.network_available():
+        host, port = data_images.probe_target()
+        raise _graph_unavailable(
+            f"the network is unreachable ({host}:{port} cannot be reached)"
+        )
+    return _download_inception_graph()
+
+
+def _const_node(name: str, value: float, dtype: int, device: str):
+    node = tf.compat.v1.NodeDef(name=name, op="Const", device=device)
+    node.attr["dtype"].type = dtype
+    node.attr["value"].tensor.CopyFrom(
+        tf.make_tensor_proto(value, dtype=tf.dtypes.as_dtype(dtype))
+    )
+    return node
+
+
+def _op_node(name: str, op: str, inputs: list[str], dtype: int, device: str):
+    node = tf.compat.v1.NodeDef(name=name, op=op, input=inputs, device=device)
+    node.attr["T"].type = dtype
+    return node
+
+
+def _batch_norm_nodes(node) -> list:
+    """`BatchNormWithGlobalNormalization` as the elementary ops of its kernel.
+
+    The op was removed in GraphDef version 9 and is refused inside a
+    function; its kernel computes `(t - m) * (rsqrt(v + eps) * gamma) + beta`
+    (`gamma` only with `scale_after_normalization`), in this order.
+    """
+    data, controls = list(node.input[:5]), list(node.input[5:])
+    t, m, v, beta, gamma = data
+    dtype, device, name = node.attr["T"].type, node.device, node.name
+    eps = node.attr["variance_epsilon"].f
+    nodes = [
+        _const_node(f"{name}/_epsilon", eps, dtype, device),
+        _op_node(f"{name}/_variance", "AddV2", [v, f"{name}/_epsilon"], dtype, device),
+        _op_node(f"{name}/_rsqrt", "Rsqrt", [f"{name}/_variance"], dtype, device),
+    ]
+    scale = f"{name}/_rsqrt"
+    if node.attr["scale_after_normalization"].b:
+        nodes.append(_op_node(f"{name}/_scale", "Mul", [scale, gamma], dtype, device))
+        scale = f"{name}/_scale"
+    nodes += [
+        _op_node(f"{name}/_centered", "Sub", [t, m], dtype, device),
+        _op_node(f"{name}/_scaled", "Mul", [f"{name}/_centered", scale], dtype, device),
+        _op_node(name, "AddV2", [f"{name}/_scaled", beta, *controls], dtype, device),
+    ]
+    return nodes
+
+
+def patch_inception_graph(graph_def):
+    """Prepares the 2015 Inception GraphDef for batches inside a TF2 function.
+
+    Two patches, on a copy:
+
+    - the batch dimension: the graph was exported for one JPEG at a time,
+      so every tensor after `ExpandDims` has batch size 1 in its recorded
+      shapes. As TTUR's `_get_inception_layer` does (it sets the leading
+      1 of every tensor's static shape to `None`), every recorded shape
+      (`_output_shapes`, a placeholder's `shape`) with a leading 1 gets an
+      unknown leading dimension, so the shapes inferred from a batch of
+      any size are kept;
+    - `BatchNormWithGlobalNormalization` nodes (removed from GraphDef
+      version 9 on, refused by TF2 functions) become the elementary ops of
+      their kernel, under the same output name.
+
+    Args:
+        graph_def: a `tf.compat.v1.GraphDef`.
+
+    Returns:
+        A new `tf.compat.v1.GraphDef`.
+
+    Example:
+
+    >>> g = tf.Graph()
+    >>> with g.as_default():
+    ...     _ = tf.compat.v1.placeholder(tf.float32, (1, 4), name="x")
+    >>> patched = patch_inception_graph(g.as_graph_def(add_shapes=True))
+    >>> patched.node[0].attr["shape"].shape.dim[0].size
+    -1
+    """
+    patched = tf.compat.v1.GraphDef()
+    patched.versions.CopyFrom(graph_def.versions)
+    patched.library.CopyFrom(graph_def.library)
+    for node in graph_def.node:
+        nodes = (
+            _batch_norm_nodes(node)
+            if node.op == "BatchNormWithGlobalNormalization"
+            else [node]
+        )
+        for original in nodes:
+            new = patched.node.add()
+            new.CopyFrom(original)
+            shapes = list(new.attr["_output_shapes"].list.shape)
+            if "shape" in new.attr and new.op.startswith("Placeholder"):
+                shapes.append(new.attr["shape"].shape)
+            for shape in shapes:
+                if len(shape.dim) > 0 and shape.dim[0].size == 1:
+                    shape.dim[0].size = -1
+            if not new.attr["_output_shapes"].list.shape:
+                del new.attr["_output_shapes"]
+    return patched
+
+
+def _read_graph_def(path: str):
+    graph_def = tf.compat.v1.GraphDef()
+    try:
+        with tf.io.gfile.GFile(path, "rb") as f:
+            graph_def.ParseFromString(f.read())
+    except Exception as exc:  # protobuf's DecodeError, or an unreadable file
+        raise ValueError(
+            f"Expected a binary TensorFlow GraphDef such as {INCEPTION_GRAPH_FILE}. "
+            f"Received: a file that does not parse as one ({path}: {exc})"
+        ) from exc
+    return graph_def
+
+
+@functools.lru_cache(maxsize=2)
+def inception_graph_function(path: str) -> Callable[[tf.Tensor], tf.Tensor]:
+    """The pool features of a GraphDef as a TF2 function, for batches of any size.
+
+    The GraphDef is patched (`patch_inception_graph`) and imported with
+    `tf.compat.v1.import_graph_def` inside `tf.compat.v1.wrap_function`,
+    with a batch of images mapped onto `INCEPTION_GRAPH_INPUT`
+    (`ExpandDims:0`), where TTUR feeds them; everything after it runs as
+    in the graph: `ResizeBilinear` to 299x299 (TF1's resize: no
+    half-pixel centres, no antialiasing), `(x - 128) / 128`, the network
+    up to `pool_3`. Only the ops `pool_3` needs run (not the JPEG decoder
+    before the input, nor the classifier after it). Built once per path.
+
+    Args:
+        path: a GraphDef file with the tensors `ExpandDims:0` (input,
+            `(1, H, W, 3)` float32) and `pool_3:0` (output, `(1, 1, 1, d)`),
+            as `classify_image_graph_def.pb` of the 2015 release.
+
+    Returns:
+        A function from float32 images `(b, H, W, 3)` in [0, 255] to
+        float32 features `(b, d)` (`d = 2048` for the 2015 graph).
+
+    Raises:
+        ValueError: when the file is not a GraphDef with those tensors.
+
+    Example:
+
+    >>> f = inception_graph_function(inception_graph_path())  # doctest: +SKIP
+    >>> f(tf.zeros((2, 32, 32, 3))).shape  # doctest: +SKIP
+    TensorShape([2, 2048])
+    """
+    graph_def = patch_inception_graph(_read_graph_def(path))
+
+    def pool_features(images: tf.Tensor) -> tf.Tensor:
+        (pool,) = tf.compat.v1.import_graph_def(
+            graph_def,
+            input_map={INCEPTION_GRAPH_INPUT: images},
+            return_elements=[INCEPTION_GRAPH_OUTPUT],
+            name="",
+        )
+        d = pool.shape[1:].num_elements()  # (b, 1, 1, d) -> (b, d)
+        if d is None:
+            return tf.reshape(pool, [tf.shape(pool)[0], -1])
+        return tf.reshape(pool, [-1, d])
+
+    try:
+        return tf.compat.v1.wrap_function(
+            pool_features, [tf.TensorSpec((None, None, None, 3), tf.float32)]
+        )
+    except (ValueError, KeyError, tf.errors.OpError) as exc:
+        raise ValueError(
+            f"Expected a GraphDef with the tensors {INCEPTION_GRAPH_INPUT!r} (input, "
+            f"images (1, H, W, 3)) and {INCEPTION_GRAPH_OUTPUT!r} (pool features), "
+            f"as {INCEPTION_GRAPH_FILE} has them. Received: {path} ({exc})"
+        ) from exc
+
+
+def inception_graph_input(images: Any) -> np.ndarray:
+    """Images in [-1, 1] as TTUR feeds them to the Inception graph: RGB in [0, 255].
+
+    Grayscale images are tiled to 3 channels and values mapped by
+    `(x + 1) * 127.5`. They keep their size: the graph resizes them to
+    299x299 itself. Nothing is rounded to integers (TTUR reads PNG files,
+    whose pixels are integers; round generated images the same way if the
+    last decimals of a comparison with a paper matter).
+
+    Args:
+        images: array `(n, H, W, 1)` or `(n, H, W, 3)` in [-1, 1].
+
+    Returns:
+        A float32 array `(n, H, W, 3)` in [0, 255].
+
+    Example:
+
+    >>> inception_graph_input(np.array([-1.0, 0.0, 1.0]).reshape(1, 1, 3, 1))[0, 0]
+    array([[  0. ,   0. ,   0. ],
+           [127.5, 127.5, 127.5],
+           [255. , 255. , 255. ]], dtype=float32)
+    """
+    images = _check_images(images, check_range=True)
+    if images.shape[-1] not in (1, 3):
+        raise ValueError(
+            "Expected grayscale (1 channel) or RGB (3 channels) images. "
+            f"Received: images.shape={images.shape}"
+        )
+    if images.shape[-1] == 1:
+        images = np.repeat(images, 3, axis=-1)  # (n, H, W, 1) -> (n, H, W, 3)
+    return np.clip((images + 1.0) * 127.5, 0.0, 255.0).astype(np.float32)
+
+
+def _inception_graph_extractor(weights: Any, batch_size: int) -> FeatureExtractor:
+    """`get_extractor("inception")`: the published FID's network."""
+    function = inception_graph_function(inception_graph_path(weights))
+    return FeatureExtractor(
+        lambda batch: function(tf.constant(inception_graph_input(batch))),
+        "inception",
+        batch_size=batch_size,
+    )
 
 
 # --- one entry point -----------------------------------------------------------
@@ -746,15 +1123,21 @@ def get_extractor(
             `"digits_logits"` (its 10 logits), `"mnist"` (128-d features
             of the shipped MNIST classifier; 28x28 digits are padded to
             32x32, see `to_mnist_shape`), `"mnist_logits"` (its 10
-            logits), `"inception"` (2,048-d
-            Inception-v3 pool features), a `keras.Model` (called with
+            logits), `"inception"` (2,048-d `pool_3` features of the
+            published FID's Inception graph, see
+            `inception_graph_function`), `"inception_keras"` (2,048-d
+            pool features of `keras.applications.InceptionV3`), a
+            `keras.Model` (called with
             `training=False`; extra output axes are flattened), a Python
             callable from a batch to an array, or a `FeatureExtractor`
             (returned as is). Defaults to `"digits"`.
         batch_size: images per forward pass. Defaults to `None`: 32 for
-            `"inception"` (a 299x299x3 batch of 32 is 34 MB), 256 otherwise.
-        weights: Inception-v3 weights, see `inception_v3`; only used with
-            `"inception"`. Defaults to `"imagenet"`.
+            the Inception extractors (a 299x299x3 batch of 32 is 34 MB),
+            256 otherwise.
+        weights: only used by the Inception extractors. `"inception"`:
+            `"imagenet"` (the 2015 graph, see `inception_graph_path`) or
+            the path of a GraphDef file. `"inception_keras"`: see
+            `inception_v3`. Defaults to `"imagenet"`.
 
     Returns:
         A `FeatureExtractor`, callable on an array and returning float32
@@ -762,8 +1145,8 @@ def get_extractor(
         [-1, 1]; models and callables receive the images as given.
 
     Raises:
-        WeightsUnavailableError: for `"inception"` offline without cached
-            weights (within seconds).
+        WeightsUnavailableError: for `"inception"` and `"inception_keras"`
+            offline without the cached network file (within seconds).
 
     Example:
 
@@ -777,7 +1160,7 @@ def get_extractor(
     if isinstance(spec, FeatureExtractor):
         return spec
     if batch_size is None:
-        batch_size = 32 if spec == "inception" else 256
+        batch_size = 32 if spec in INCEPTION_EXTRACTORS else 256
     _check_batch_size(batch_size)
     if isinstance(spec, str):
         if spec not in EXTRACTORS:
@@ -786,10 +1169,12 @@ def get_extractor(
                 f"a keras.Model or a callable. Received: extractor={spec!r}"
             )
         if spec == "inception":
+            return _inception_graph_extractor(weights, batch_size)
+        if spec == "inception_keras":
             model = inception_v3(weights)
             return FeatureExtractor(
                 lambda batch: model(inception_preprocess(batch), training=False),
-                "inception",
+                "inception_keras",
                 batch_size=batch_size,
             )
         return _classifier_extractor(spec, batch_size)
