@@ -43,13 +43,16 @@ True
 from __future__ import annotations
 
 import dataclasses
+import os
 import warnings
+import zipfile
 
 import keras
 import tensorflow as tf
 
 from tfgan_edu import _backend
 from tfgan_edu import losses as losses_module
+from tfgan_edu.models import _common
 
 # The per-backend layer for the backend Keras runs on (fixed once Keras is
 # imported).
@@ -206,11 +209,12 @@ class AdversarialModel(BACKEND.TrainerMixin, keras.Model):
                 players' steps cannot be compiled there.
 
         Raises:
-            ValueError: a player without an optimizer, or one optimizer
-                object given to two players (each keeps its own step count
-                and moment estimates).
+            ValueError: a player without an optimizer, an optimizer name
+                Keras does not know (the message lists the accepted ones),
+                or one optimizer object given to two players (each keeps
+                its own step count and moment estimates).
         """
-        optimizers = {arg: keras.optimizers.get(opt) for arg, opt in optimizers.items()}
+        optimizers = {arg: _get_optimizer(arg, opt) for arg, opt in optimizers.items()}
         missing = [arg for arg, opt in optimizers.items() if opt is None]
         if missing:
             raise ValueError(
@@ -278,15 +282,57 @@ class AdversarialModel(BACKEND.TrainerMixin, keras.Model):
         """Trains the model; arguments as `keras.Model.fit`.
 
         The data is checked by `_check_fit_data` before training starts, so
-        that bad data fails with a clear message and before any update. A
-        `tf.data.Dataset` shuffles itself: `shuffle` defaults to `False`
-        (Keras would warn that it is ignored).
+        that bad data fails with a clear message and before any update:
+        empty data, a `batch_size` below 1, and arrays whose values are not
+        finite or out of range. A `tf.data.Dataset`'s values are checked as
+        each batch arrives, before its step (`_batch_assertions`, run in the
+        data pipeline, so on every backend and under XLA or `jit`): a batch
+        with NaN, images outside [-1, 1] or labels out of range stops `fit`
+        with a `ValueError` that names the batch. A `tf.data.Dataset`
+        shuffles itself: `shuffle` defaults to `False` (Keras would warn
+        that it is ignored).
+
+        Raises:
+            ValueError: bad data or arguments, in the form "Expected ...
+                Received: ...".
         """
         self._check_compiled()
+        _common.check_fit_kwargs(kwargs)
+        _common.check_not_empty(x)
         x, y = self._check_fit_data(x, y)
         if isinstance(x, tf.data.Dataset):
             kwargs.setdefault("shuffle", False)
-        return super().fit(x, y, **kwargs)
+            # Values are checked as each batch arrives, before its step.
+            x = _common.with_batch_checks(x, self._batch_assertions)
+        try:
+            history = super().fit(x, y, **kwargs)
+        except tf.errors.InvalidArgumentError as exc:
+            error = _common.batch_check_error(exc)
+            if error is None:
+                raise
+            raise error from None
+        runs = kwargs.get("epochs", 1) > kwargs.get("initial_epoch", 0)
+        if runs and not history.history:
+            # A dataset of unknown size that turned out empty (Keras warns
+            # that the input ran out of data and returns an empty History).
+            raise ValueError(
+                "Expected at least one batch to train on. Received: a dataset "
+                "that yielded no batch"
+            )
+        return history
+
+    def _batch_assertions(self, batch, index):
+        """The checks of a dataset's batch as it arrives in `fit` (see `with_batch_checks`).
+
+        Args:
+            batch: one element of the dataset (its structure was checked by
+                `_check_fit_data`).
+            index: its position in the current pass over the dataset.
+
+        Returns:
+            A list of assertion ops (`_common.value_assertions`, ...).
+        """
+        return []
 
     def _check_fit_data(self, x, y):
         """Checks `fit`'s data before training; returns `(x, y)` to train on.
@@ -548,6 +594,104 @@ def _check_backend(cls):
             f"{list(backends)} before importing keras. Received: "
             f"keras.backend.backend()={backend!r}"
         )
+
+
+def load(filepath, **kwargs):
+    """`keras.models.load_model`, saying so when the file is not a `.keras` archive.
+
+    Keras answers "File not found" for a `.keras` file that exists but is
+    truncated (a save that was interrupted) or is not a Keras archive at
+    all; this checks the file first and says which it is.
+
+    Args:
+        filepath: path of a `.keras` file.
+        **kwargs: as `keras.models.load_model` (`custom_objects`,
+            `compile`, `safe_mode`).
+
+    Returns:
+        The model.
+
+    Raises:
+        FileNotFoundError: no file at `filepath`.
+        ValueError: a file that exists but is not a valid `.keras` archive.
+
+    Example:
+
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "cut.keras")
+    >>> with open(path, "wb") as f:
+    ...     _ = f.write(b"PK\x03\x04 cut short")
+    >>> load(path)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: Expected a .keras archive (a zip file holding config.json). Received: filepath=.../cut.keras, a file of 14 bytes that exists but is not a valid zip archive: truncated (an interrupted save?) or not written by Keras
+    """
+    path = os.fspath(filepath)
+    if str(path).endswith(".keras"):
+        if not os.path.exists(path):
+            raise FileNotFoundError(
+                f"Expected a .keras file. Received: filepath={path}, which does "
+                "not exist"
+            )
+        if os.path.isfile(path):
+            problem = None
+            if not zipfile.is_zipfile(path):
+                problem = "is not a valid zip archive"
+            else:
+                try:
+                    with zipfile.ZipFile(path) as archive:
+                        if "config.json" not in archive.namelist():
+                            problem = "is a zip archive without config.json"
+                except (zipfile.BadZipFile, OSError) as exc:
+                    problem = f"cannot be read as a zip archive ({exc})"
+            if problem is not None:
+                raise ValueError(
+                    "Expected a .keras archive (a zip file holding config.json). "
+                    f"Received: filepath={path}, a file of "
+                    f"{os.path.getsize(path)} bytes that exists but {problem}: "
+                    "truncated (an interrupted save?) or not written by Keras"
+                )
+    return keras.models.load_model(filepath, **kwargs)
+
+
+def _get_optimizer(arg, optimizer):
+    """`keras.optimizers.get(optimizer)`, with the accepted names listed if it fails.
+
+    Example:
+
+    >>> _get_optimizer("d_optimizer", "adamm")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: Expected `d_optimizer` to be a keras.optimizers.Optimizer, or the name of one: 'adadelta', ..., 'sgd'. Received: d_optimizer='adamm'
+    """
+    try:
+        return keras.optimizers.get(optimizer)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(
+            f"Expected `{arg}` to be a keras.optimizers.Optimizer, or the name "
+            f"of one: {', '.join(map(repr, optimizer_names()))}. Received: "
+            f"{arg}={optimizer!r}"
+        ) from exc
+
+
+def optimizer_names():
+    """The optimizer names `compile` accepts (those `keras.optimizers.get` takes).
+
+    Example:
+
+    >>> "adam" in optimizer_names()
+    True
+    """
+    names = []
+    for attr in dir(keras.optimizers):
+        cls = getattr(keras.optimizers, attr)
+        if isinstance(cls, type) and issubclass(cls, keras.optimizers.Optimizer):
+            try:
+                keras.optimizers.get(attr.lower())
+            except Exception:
+                continue  # Abstract, a wrapper, or not accepted by name.
+            names.append(attr.lower())
+    return sorted(names)
 
 
 def _join(names):

@@ -76,6 +76,16 @@ class ImageTranslation(AdversarialModel):
         check_image_pairs(x, y, *self.image_shapes, type(self).__name__, self.NAMES)
         return x, y
 
+    def _batch_assertions(self, batch, index):
+        """Both halves of a dataset's batch: finite, in [-1, 1]."""
+        return [
+            check
+            for images, what in zip(batch[:2], self.NAMES)
+            for check in _common.value_assertions(
+                images, index, f"{what} images", (-1, 1)
+            )
+        ]
+
     def _unpack(self, data):
         """The two float32 image batches of a `train_step`/`test_step` batch."""
         return unpack_pair(data, *self.image_shapes, self.NAMES)
@@ -144,12 +154,14 @@ def check_image_pairs(x, y, first_shape, second_shape, model, names):
     for array, expected, what in zip((x, y), (first_shape, second_shape), names):
         array = np.asarray(array)
         check_image_spec(tuple(array.shape[1:]), array.dtype, expected, what)
-        if array.size and (array.min() < -1.0 - 1e-3 or array.max() > 1.0 + 1e-3):
-            raise ValueError(
-                f"Expected {what} images scaled to [-1, 1]. Received values in "
-                f"[{array.min():g}, {array.max():g}]; rescale them, e.g. "
-                "`x / 127.5 - 1` for uint8 pixels."
-            )
+        _common.check_not_empty(array)
+        _common.check_finite(array, f"{what} images")
+        _common.check_value_range(
+            array,
+            f"{what} images scaled to",
+            (-1, 1),
+            "rescale them, e.g. `x / 127.5 - 1` for uint8 pixels.",
+        )
     if len(x) != len(y):
         raise ValueError(
             f"Expected as many {names[1]} images as {names[0]} images. Received: "

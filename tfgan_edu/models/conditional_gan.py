@@ -36,10 +36,12 @@ class ConditionalGAN(GAN):
     Batches must be `(samples, labels)` pairs, labels int class indices of
     shape `(batch,)` (or `(batch, 1)`) in `[0, num_classes)`; `fit` checks
     the data before training starts. Labels out of range are caught in
-    `fit` for NumPy labels, and inside the step by a run-time check on
-    TensorFlow without XLA and on PyTorch. XLA (`jit_compile=True`) and
-    JAX's `jit` cannot raise from inside a compiled step: there, keeping a
-    dataset's labels in range is the caller's responsibility.
+    `fit` before training for NumPy labels, and for a `tf.data.Dataset` as
+    each batch arrives, in the data pipeline, before the batch's step: a
+    `ValueError` names the batch and its label range, on every backend and
+    under XLA or JAX's `jit`. (Batches given to `train_on_batch` are checked
+    inside the step, by TensorFlow without XLA and by PyTorch only: a
+    compiled step cannot raise.)
 
     Like `GAN`, it trains on TensorFlow, JAX and PyTorch.
 
@@ -112,6 +114,14 @@ class ConditionalGAN(GAN):
             y = self._check_numpy_labels(y, len(x), "y")
         return x, y
 
+    def _batch_assertions(self, batch, index):
+        """A dataset's samples (finite, images in [-1, 1]) and labels (in range)."""
+        samples, labels = _split_labelled(batch, type(self).__name__)
+        return [
+            *_common.sample_assertions(samples, index, self.data_shape),
+            *_common.label_assertions(labels, index, self.num_classes),
+        ]
+
     def generate(self, n, labels=None, seed=None, batch_size=256):
         """Draws `n` samples of requested classes from the generator.
 
@@ -131,12 +141,22 @@ class ConditionalGAN(GAN):
             A float32 NumPy array of shape `(n, *data_shape)`.
         """
         _common.check_sample_count(n, batch_size)
+        num_classes = self.num_classes
         if labels is None:
-            labels = np.arange(n) % self.num_classes
-        elif isinstance(labels, (int, np.integer)) and not isinstance(labels, bool):
-            labels = np.full(n, labels)
+            # Made a batch at a time, as the noise.
+            return self._sample(
+                n,
+                lambda i, j: (np.arange(i, j) % num_classes).astype("int32"),
+                seed,
+                batch_size,
+            )
+        if isinstance(labels, (int, np.integer)) and not isinstance(labels, bool):
+            label = int(self._check_numpy_labels(np.array([labels]), 1, "labels")[0])
+            return self._sample(
+                n, lambda i, j: np.full(j - i, label, "int32"), seed, batch_size
+            )
         labels = self._check_numpy_labels(labels, n, "labels")
-        return self._sample(n, labels, seed, batch_size)
+        return self._sample(n, lambda i, j: labels[i:j], seed, batch_size)
 
     # ---------------------------------------------------------- the hooks
 
@@ -389,12 +409,7 @@ def _check_input_count(model, role, count, form):
 
 
 def _check_logits(logits, what):
-    if not hasattr(logits, "shape") or len(logits.shape) < 1 or logits.shape[0] != 2:
-        raise ValueError(
-            "Expected one logit per sample, of shape (batch,), (batch, 1) or "
-            f"(batch, h, w, 1), as {what}. Received: output of shape "
-            f"{getattr(logits, 'shape', type(logits).__name__)}"
-        )
+    _common.check_logits_shape(logits, what)
 
 
 def _split_labelled(batch, model_name):

@@ -410,12 +410,7 @@ class CycleGAN(ImageTranslation):
             ("d_b", self.d_b, shape_b),
         ):
             logits = apply(label, net, ops.zeros((2, *shape)), f"images {shape}")
-            if len(logits.shape) < 1 or logits.shape[0] != 2:
-                raise ValueError(
-                    f"Expected `{label}` to return logits per image or per patch, with "
-                    f"the batch as first axis. Received: output of shape "
-                    f"{tuple(logits.shape)}"
-                )
+            _common.check_logits_shape(logits, f"the output of `{label}`")
         if self.identity_weight and shape_a != shape_b:
             raise ValueError(
                 "The identity loss feeds domain-B images to g_ab (and A to g_ba), so "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import keras
-import numpy as np
 from keras import ops
 
 from tfgan_edu import augment as augment_module
@@ -309,6 +308,11 @@ class GAN(AdversarialModel):
         _common.check_samples_data(x, self.data_shape)
         return x, None
 
+    def _batch_assertions(self, batch, index):
+        """A dataset's real samples: finite, and images in [-1, 1]."""
+        samples = _common.single_element(batch)
+        return _common.sample_assertions(samples, index, self.data_shape)
+
     def generate(self, n, seed=None, batch_size=256):
         """Draws `n` samples from the generator.
 
@@ -320,21 +324,29 @@ class GAN(AdversarialModel):
 
         Returns:
             A float32 NumPy array of shape `(n, *data_shape)`.
+
+        Raises:
+            ValueError: `n` samples that would not fit in the available
+                memory (the message gives their size); the noise is drawn
+                a batch at a time, so only the output needs to fit.
         """
         return self._sample(n, None, seed, batch_size)
 
     def _sample(self, n, labels, seed, batch_size):
-        """`n` samples of `sampling_generator`, in batches, from seeded noise."""
-        _common.check_sample_count(n, batch_size)
-        z = np.random.default_rng(seed).standard_normal((n, self.latent_dim))
-        z = z.astype("float32")
+        """`n` samples of `sampling_generator`, in batches, from seeded noise.
+
+        `labels`: None, or `(start, stop) -> the labels of samples start:stop`.
+        """
         generator = self.sampling_generator
-        batches = []
-        for i in range(0, n, batch_size):
-            batch_labels = None if labels is None else labels[i : i + batch_size]
-            inputs = self._generator_inputs(z[i : i + batch_size], batch_labels)
-            batches.append(ops.convert_to_numpy(generator(inputs, training=False)))
-        return np.concatenate(batches, axis=0).astype("float32")
+
+        def sample(z, start, stop):
+            batch_labels = None if labels is None else labels(start, stop)
+            inputs = self._generator_inputs(z, batch_labels)
+            return generator(inputs, training=False)
+
+        return _common.sample_in_batches(
+            n, self.data_shape, self.latent_dim, seed, batch_size, sample
+        )
 
     # ------------------------------------------------------------ training
 
@@ -597,13 +609,10 @@ def _check_networks(generator, discriminator, latent_dim):
             "The discriminator could not score the generator's samples of shape "
             f"{_common.shape_str((None, *data_shape))}. Error: {exc}"
         ) from exc
-    if not hasattr(logits, "shape") or len(logits.shape) < 1 or logits.shape[0] != 2:
-        raise ValueError(
-            "Expected the discriminator to return one logit per sample (per pack "
-            "of `pack` samples for a packed discriminator), of shape (batch,), "
-            "(batch, 1) or (batch, h, w, 1). Received: output of shape "
-            f"{getattr(logits, 'shape', type(logits).__name__)}"
-        )
+    what = "the discriminator's output"
+    if pack > 1:
+        what += f" (one logit per pack of pack={pack} samples)"
+    _common.check_logits_shape(logits, what)
     return data_shape
 
 

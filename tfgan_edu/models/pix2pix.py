@@ -196,10 +196,5 @@ class Pix2Pix(ImageTranslation):
             [ops.zeros((2, *in_shape)), fake],
             f"[input {in_shape}, output {out_shape}] image pairs",
         )
-        if len(logits.shape) < 1 or logits.shape[0] != 2:
-            raise ValueError(
-                "Expected the discriminator to return logits per image or per patch, "
-                "with the batch as first axis. Received: output of shape "
-                f"{tuple(logits.shape)}"
-            )
+        _common.check_logits_shape(logits, "the discriminator's output")
         return in_shape, out_shape

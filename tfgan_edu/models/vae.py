@@ -172,8 +172,9 @@ class _LatentVariableModel(AdversarialModel):
     def _check_fit_data(self, x, y):
         """Checks that the data holds samples only (the model reconstructs its input).
 
-        Its sample shape must match the decoder's output, images must be
-        floats in `[-1, 1]`, and there must be no labels.
+        Its sample shape must match the decoder's output, images (and any
+        data of a Bernoulli `VAE`) must be finite floats in `[-1, 1]`, and
+        there must be no labels.
         """
         name = type(self).__name__
         if y is not None:
@@ -192,8 +193,26 @@ class _LatentVariableModel(AdversarialModel):
                     "labels)). Drop the labels with `dataset.map(lambda x, y: x)`. "
                     f"Received: element_spec={spec}"
                 )
-        _common.check_samples_data(x, self.data_shape)
+        if isinstance(x, np.ndarray) and self._value_range() is not None:
+            _common.check_sample_spec(tuple(x.shape[1:]), x.dtype, self.data_shape)
+            _common.check_finite(x, "samples")
+            self._check_value_range(x)
+        _common.check_samples_data(x, self.data_shape, self._value_range())
         return x, None
+
+    def _value_range(self):
+        """The range the samples must lie in; None: [-1, 1] for images only."""
+        return None
+
+    def _check_value_range(self, x):
+        """Raises unless the array `x` lies in `_value_range()`."""
+
+    def _batch_assertions(self, batch, index):
+        """A dataset's samples: finite, and in range (see `_value_range`)."""
+        samples = _common.single_element(batch)
+        return _common.sample_assertions(
+            samples, index, self.data_shape, self._value_range()
+        )
 
     def encode(self, x, batch_size=256):
         """The posterior `q(z | x)` of each sample: its means and log-variances.
@@ -265,10 +284,20 @@ class _LatentVariableModel(AdversarialModel):
         Returns:
             A float32 NumPy array of shape `(n, *data_shape)`: the decoder's
             means (no observation noise is added).
+
+        Raises:
+            ValueError: `n` samples that would not fit in the available
+                memory (the message gives their size); the noise is drawn
+                a batch at a time, so only the output needs to fit.
         """
-        _common.check_sample_count(n, batch_size)
-        z = np.random.default_rng(seed).standard_normal((n, self.latent_dim))
-        return self.decode(z.astype("float32"), batch_size=batch_size)
+        return _common.sample_in_batches(
+            n,
+            self.data_shape,
+            self.latent_dim,
+            seed,
+            batch_size,
+            lambda z, start, stop: self._decoder_mean(self.decoder(z, training=False)),
+        )
 
     # ------------------------------------------------------------ pieces
 
@@ -451,6 +480,20 @@ class VAE(_LatentVariableModel):
 
     def _metric_names(self):
         return ["loss", "reconstruction", "kl", "elbo"]
+
+    def _value_range(self):
+        # The Bernoulli models `(x + 1) / 2` as pixel probabilities in [0, 1].
+        return (-1, 1) if self.likelihood == "bernoulli" else None
+
+    def _check_value_range(self, x):
+        _common.check_value_range(
+            x,
+            "samples of a likelihood='bernoulli' VAE",
+            (-1, 1),
+            "the model maps them by (x + 1) / 2 to pixel probabilities in "
+            "[0, 1]. Rescale them (e.g. `x / 127.5 - 1` for pixels in [0, 255]), "
+            "or use likelihood='gaussian' for data of any range.",
+        )
 
     def compile(self, optimizer="adam", **kwargs):
         """Configures training: one optimizer for the encoder and decoder.
@@ -819,5 +862,6 @@ def _feature_model(discriminator, feature_layer, data_shape):
         [features, discriminator.outputs[0]],
         name=f"{discriminator.name}_features",
     )
-    model(ops.zeros((2, *data_shape)), training=False)
+    _, logits = model(ops.zeros((2, *data_shape)), training=False)
+    _common.check_logits_shape(logits, "the discriminator's output")
     return feature_layer, model
