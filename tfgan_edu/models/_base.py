@@ -539,7 +539,12 @@ class AdversarialModel(BACKEND.TrainerMixin, keras.Model):
     def from_config(cls, config):
         config = dict(config)
         for label in cls.NETWORKS:
-            config[label] = keras.saving.deserialize_keras_object(config[label])
+            # Under the network's own name, as the builders create their
+            # weights: the weight paths (`mlp_generator/dense_1/kernel`, the
+            # TensorBoard histogram tags) stay those of the saved model.
+            name = config[label].get("config", {}).get("name", label)
+            with keras.name_scope(name):
+                config[label] = keras.saving.deserialize_keras_object(config[label])
         return cls(**config)
 
     def get_compile_config(self):
