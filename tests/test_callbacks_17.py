@@ -189,17 +189,27 @@ def tiny_gan(lr=1e-3):
     return gan
 
 
-def test_keras_own_callbacks_cannot_tell_the_direction_of_g_loss():
+def test_keras_own_callbacks_are_refused_before_training():
     """Why the subclasses exist: Keras' auto mode knows only `loss` and
-    compiled metrics, and says so after the first epoch."""
-    with pytest.raises(ValueError, match="mode='min'"):
-        tiny_gan().fit(
-            RING,
-            batch_size=64,
-            epochs=2,
-            verbose=0,
-            callbacks=[keras.callbacks.EarlyStopping("g_loss")],
-        )
+    compiled metrics, and would fail after the first epoch; its
+    ReduceLROnPlateau changes `model.optimizer`, which a GAN has not."""
+    for callback, match in (
+        (keras.callbacks.EarlyStopping("g_loss"), "mode='min' or mode='max'"),
+        (keras.callbacks.ReduceLROnPlateau("d_loss"), "tge.callbacks.ReduceLROnP"),
+    ):
+        gan = tiny_gan()
+        with pytest.raises(ValueError, match=match):
+            gan.fit(RING, batch_size=64, epochs=2, verbose=0, callbacks=[callback])
+        assert all(int(opt.iterations) == 0 for opt in gan.optimizers.values())
+    # With an explicit mode, Keras' EarlyStopping runs.
+    history = tiny_gan().fit(
+        RING,
+        batch_size=64,
+        epochs=1,
+        verbose=0,
+        callbacks=[keras.callbacks.EarlyStopping("g_loss", mode="min")],
+    )
+    assert len(history.history["g_loss"]) == 1
 
 
 @pytest.mark.parametrize(

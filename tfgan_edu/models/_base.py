@@ -283,8 +283,10 @@ class AdversarialModel(BACKEND.TrainerMixin, keras.Model):
 
         The data is checked by `_check_fit_data` before training starts, so
         that bad data fails with a clear message and before any update:
-        empty data, a `batch_size` below 1, and arrays whose values are not
-        finite or out of range. A `tf.data.Dataset`'s values are checked as
+        empty data, a `batch_size` below 1, arrays whose values are not
+        finite or out of range, and Keras' own `EarlyStopping` or
+        `ReduceLROnPlateau` set up to fail after the first epoch
+        (`_common.check_callbacks`). A `tf.data.Dataset`'s values are checked as
         each batch arrives, before its step (`_batch_assertions`, run in the
         data pipeline, so on every backend and under XLA or `jit`): a batch
         with NaN, images outside [-1, 1] or labels out of range stops `fit`
@@ -298,6 +300,9 @@ class AdversarialModel(BACKEND.TrainerMixin, keras.Model):
         """
         self._check_compiled()
         _common.check_fit_kwargs(kwargs)
+        _common.check_callbacks(
+            kwargs.get("callbacks"), has_keras_optimizer=self.optimizer is not None
+        )
         _common.check_not_empty(x)
         x, y = self._check_fit_data(x, y)
         if isinstance(x, tf.data.Dataset):

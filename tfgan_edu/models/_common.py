@@ -277,6 +277,45 @@ def check_fit_kwargs(kwargs):
         check_int("batch_size", kwargs["batch_size"], note=" or None")
 
 
+def check_callbacks(callbacks, has_keras_optimizer):
+    """Raises for Keras callbacks that would fail on these models only mid-training.
+
+    `keras.callbacks.EarlyStopping` and `ReduceLROnPlateau` with
+    `mode="auto"` infer the direction of `loss` alone (and of compiled
+    metrics): on `g_loss`, `d_loss` or `elbo` they raise after the first
+    epoch. Keras' `ReduceLROnPlateau` also changes `model.optimizer`, which
+    a model with one optimizer per player does not have. The subclasses in
+    `tfgan_edu.callbacks` do both.
+
+    Example:
+
+    >>> check_callbacks([keras.callbacks.EarlyStopping("g_loss")], False)
+    Traceback (most recent call last):
+    ...
+    ValueError: Expected mode='min' or mode='max' for keras.callbacks.EarlyStopping(monitor='g_loss'): Keras cannot tell whether 'g_loss' should fall or rise and would stop with an error after the first epoch. Pass mode='min' for a loss, or use tge.callbacks.EarlyStopping, which minimizes every '*loss' monitor. Received: mode='auto'
+    """
+    for callback in callbacks or ():
+        kind = type(callback)
+        if kind is keras.callbacks.ReduceLROnPlateau and not has_keras_optimizer:
+            raise ValueError(
+                "Expected tge.callbacks.ReduceLROnPlateau, which reduces every "
+                "player's learning rate: keras.callbacks.ReduceLROnPlateau "
+                "changes `model.optimizer`, and this model has one optimizer "
+                "per player. Received: keras.callbacks.ReduceLROnPlateau"
+            )
+        if kind in (keras.callbacks.EarlyStopping, keras.callbacks.ReduceLROnPlateau):
+            monitor = callback.monitor
+            if callback.mode == "auto" and monitor not in ("loss", "val_loss"):
+                raise ValueError(
+                    f"Expected mode='min' or mode='max' for keras.callbacks."
+                    f"{kind.__name__}(monitor={monitor!r}): Keras cannot tell "
+                    f"whether {monitor!r} should fall or rise and would stop "
+                    "with an error after the first epoch. Pass mode='min' for "
+                    f"a loss, or use tge.callbacks.{kind.__name__}, which "
+                    "minimizes every '*loss' monitor. Received: mode='auto'"
+                )
+
+
 def check_not_empty(x):
     """Raises when `fit`'s data holds no sample (Keras returns an empty `History`).
 
