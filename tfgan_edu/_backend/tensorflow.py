@@ -22,14 +22,38 @@ def train_step(model, step, data):
     """Runs the model's step `step` on `data`: Keras calls `train_step(data)` here.
 
     Returns:
-        `step(data)`, the logs.
+        `step(data)`, the logs (see `_multi_worker_logs`).
     """
-    return step(data)
+    return _multi_worker_logs(model, step(data))
 
 
 def test_step(model, step, data):
     """Runs the model's evaluation step `step` on `data` (see `train_step`)."""
-    return step(data)
+    return _multi_worker_logs(model, step(data))
+
+
+def _multi_worker_logs(model, logs):
+    """`logs`, each scalar made a 1-element vector under `MultiWorkerMirroredStrategy`.
+
+    Across workers, Keras 3's trainer reduces a step's per-replica logs with
+    `strategy.reduce("MEAN", value, axis=0)`, which fails on a scalar
+    ("Invalid reduction dimension 0 for input with 0 dimensions",
+    tensorflow/tensorflow#72388). The logs are running means of trackers
+    whose state is summed over replicas, so every replica holds the same
+    value: the mean over the replicas' 1-element vectors is that value (bit
+    for bit with two workers, `(a + a) / 2`) and a scalar again. Tested by
+    `tests/test_multiworker.py`; a no-op under every other strategy.
+    """
+    strategy = model.distribute_strategy
+    if not (
+        isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy)
+        and strategy.extended._in_multi_worker_mode()
+    ):
+        return logs
+    return {
+        name: tf.reshape(value, (1,)) if value.shape.rank == 0 else value
+        for name, value in logs.items()
+    }
 
 
 def _gradients(model, player, tape, loss):
