@@ -2,7 +2,11 @@
 
 Everything comes out as a shuffled, batched `tf.data.Dataset` ready for
 `model.fit`, with images as float32 in [-1, 1]. `OFFLINE_DATASETS` lists the
-names that never need a network.
+names that never need a network. The order of each epoch is a function of
+`(seed, epoch)`: with `pipeline.FollowEpochs()` among `fit`'s callbacks, a
+run resumed by `keras.callbacks.BackupAndRestore` in a new process trains
+on the same batches as one that was never interrupted (see
+`tfgan_edu.data.pipeline`).
 
 Example:
 

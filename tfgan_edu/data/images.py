@@ -11,10 +11,14 @@
   (400 / 100 per class); and `digits`, scikit-learn's bundled 8x8
   handwritten digits (1,797 images), upsampled to 32x32 by default.
 - Downloaded on a connected machine: `mnist`, `fashion_mnist` and `cifar10`
-  through TensorFlow Datasets, falling back to `keras.datasets`. When such a
-  dataset is not stored locally and the network cannot be reached (or the
-  environment variable `TFGAN_EDU_OFFLINE=1` is set), `load` raises
-  `DatasetUnavailableError` within seconds instead of retrying for minutes.
+  through TensorFlow Datasets, falling back to `keras.datasets`. What needs
+  no network is tried first: a prepared TFDS copy, the examples TFDS serves
+  without downloading (inside `tfds.testing.mock_data`, so tests of this
+  path run offline and without any network probe), the `keras.datasets`
+  cache. When such a dataset is not stored locally and the network cannot
+  be reached (or the environment variable `TFGAN_EDU_OFFLINE=1` is set),
+  `load` raises `DatasetUnavailableError` within seconds instead of
+  retrying for minutes.
 - Your own data: `from_numpy` (arrays) and `from_directory` (a folder of
   image files).
 
@@ -236,11 +240,33 @@ def _keras_arrays(name: str, split: str) -> tuple[np.ndarray, np.ndarray]:
     return images, labels.astype(np.int32)
 
 
+def _tfds_without_download(name: str, split: str) -> tf.data.Dataset | None:
+    """What TFDS serves without downloading (e.g. under `tfds.testing.mock_data`), or `None`.
+
+    Outside a mock, TFDS refuses at once (within milliseconds) a dataset
+    that is not prepared.
+    """
+    try:
+        return _tfds_dataset(name, split, download=False)
+    except Exception:  # not prepared: look further
+        return None
+
+
 def _remote_source(name: str, split: str) -> tf.data.Dataset | tuple:
-    """Examples of a downloadable dataset: a TFDS `Dataset` or Keras arrays."""
+    """Examples of a downloadable dataset: a TFDS `Dataset` or Keras arrays.
+
+    Looks first at what needs no network, in order: a prepared TFDS copy,
+    what TFDS serves without downloading (the random examples of
+    `tfds.testing.mock_data`), the `keras.datasets` cache. Only then is the
+    network probed (unless `TFGAN_EDU_OFFLINE=1`).
+    """
     builder = _tfds_builder(name)
     if _tfds_prepared(builder):
         return _tfds_dataset(name, split, download=False)
+    if builder is not None:
+        served = _tfds_without_download(name, split)
+        if served is not None:
+            return served
     if _keras_cached(name):
         return _keras_arrays(name, split)
     if offline_forced():
@@ -312,7 +338,10 @@ def load(
         shuffle: Whether to reshuffle the examples every epoch. Defaults to
             `True`.
         seed: Seed of the shuffle, and of the sampling for toy data.
-            Defaults to `None`.
+            Epoch `e`'s order is a function of `(seed, e)` when `fit` has
+            `tge.data.pipeline.FollowEpochs()` among its callbacks, so a run
+            resumed by `keras.callbacks.BackupAndRestore` sees the batches
+            of the run it continues. Defaults to `None`.
         drop_remainder: Whether to drop the last, smaller batch. Defaults to
             `True`.
         n: Number of examples: samples drawn for toy data (default 25,000);
