@@ -8,8 +8,8 @@ order, because a fresh process restarted `tf.data`'s reshuffle sequence. The
 pipelines now order epoch `e` by `(seed, e)` alone (`FollowEpochs` sets `e`
 to `fit`'s epoch), so the resumed run must be bit-for-bit equal. Without
 `FollowEpochs` (`resume_worker.py --no-follow`) the same comparison measured
-losses off by up to 6.3e-3 and weights by up to 3.3e-2 (TensorFlow, one run).
-Each case runs three processes: about 30 s on 2 busy cores.
+losses off by up to 7.8e-3 and weights by up to 4.3e-2 (TensorFlow, one run).
+Each case runs three processes: about 50 s on 2 busy cores (load 6-8).
 """
 
 import gc
