@@ -48,24 +48,35 @@ LATENT_DIM = 4
 BATCH = 32
 STEPS = 3
 BACKEND = keras.backend.backend()
+if BACKEND == "tensorflow":
+    # The reference must not vary from run to run: deterministic kernels.
+    import tensorflow as tf
+
+    tf.config.experimental.enable_op_determinism()
 
 
 @keras.saving.register_keras_serializable(package="tfgan_edu_parity")
 class InjectedNoiseGAN(tge.GAN):
     """A GAN whose noise comes from a fixed table, the same on every backend.
 
-    Draw number `d_updates + g_updates` (the updates taken so far) is row
-    `(d_updates + g_updates) mod len(table)` of the table: every draw of a
-    step gets a row of its own, and the index is a value of the state (so
-    it works under `jit`).
+    Draw number `draws` is row `draws mod len(table)` of the table; `draws`
+    is a variable of the model (saved with it) that each draw reads and then
+    increments, so the draws follow the program's order on every backend
+    and under `jit`.
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.draws = self.add_weight(
+            shape=(), dtype="int32", initializer="zeros", trainable=False, name="draws"
+        )
 
     def _sample_latent(self, batch_size):
         table = np.random.default_rng(1).standard_normal((16, BATCH, LATENT_DIM))
-        draws = self.d_optimizer.iterations + self.g_optimizer.iterations
         row = ops.take(
-            ops.convert_to_tensor(table.astype("float32")), draws % 16, axis=0
+            ops.convert_to_tensor(table.astype("float32")), self.draws % 16, axis=0
         )
+        self.draws.assign(self.draws + 1)
         return row[:batch_size]
 
 
