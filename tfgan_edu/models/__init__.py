@@ -1,5 +1,10 @@
-"""Models: one module per family, each a subclassed `keras.Model`."""
+"""Models: one module per family, each a subclassed `keras.Model`.
 
+`load(path)` is `keras.models.load_model` with a clear error for a file
+that is not a valid `.keras` archive (truncated, or another format).
+"""
+
+from tfgan_edu.models._base import load
 from tfgan_edu.models.conditional_gan import ACGAN, ConditionalGAN
 from tfgan_edu.models.cyclegan import CycleGAN, ImagePool
 from tfgan_edu.models.gan import GAN
@@ -15,4 +20,5 @@ __all__ = [
     "CycleGAN",
     "ImagePool",
     "Pix2Pix",
+    "load",
 ]

@@ -52,6 +52,7 @@ import tensorflow as tf
 
 from tfgan_edu import _backend
 from tfgan_edu import losses as losses_module
+from tfgan_edu.data.pipeline import FollowEpochs
 from tfgan_edu.models import _common
 
 # The per-backend layer for the backend Keras runs on (fixed once Keras is
@@ -286,7 +287,11 @@ class AdversarialModel(BACKEND.TrainerMixin, keras.Model):
         empty data, a `batch_size` below 1, arrays whose values are not
         finite or out of range, and Keras' own `EarlyStopping` or
         `ReduceLROnPlateau` set up to fail after the first epoch
-        (`_common.check_callbacks`). A `tf.data.Dataset`'s values are checked as
+        (`_common.check_callbacks`). `fit` adds
+        `tfgan_edu.data.pipeline.FollowEpochs` to the callbacks, so that the
+        package's shuffled pipelines give epoch `e` the same order in every
+        process: a run resumed by `keras.callbacks.BackupAndRestore`
+        (with `save_freq="epoch"`) ends as the uninterrupted run would. A `tf.data.Dataset`'s values are checked as
         each batch arrives, before its step (`_batch_assertions`, run in the
         data pipeline, so on every backend and under XLA or `jit`): a batch
         with NaN, images outside [-1, 1] or labels out of range stops `fit`
@@ -305,6 +310,13 @@ class AdversarialModel(BACKEND.TrainerMixin, keras.Model):
         )
         _common.check_not_empty(x)
         x, y = self._check_fit_data(x, y)
+        # The package's shuffled pipelines order epoch `e` by (seed, e): a
+        # run resumed by `BackupAndRestore` in a new process sees the data
+        # in the order the uninterrupted run saw.
+        callbacks = list(kwargs.get("callbacks") or [])
+        if not any(isinstance(c, FollowEpochs) for c in callbacks):
+            callbacks.append(FollowEpochs())
+        kwargs["callbacks"] = callbacks
         if isinstance(x, tf.data.Dataset):
             kwargs.setdefault("shuffle", False)
             # Values are checked as each batch arrives, before its step.
