@@ -88,7 +88,9 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--n", type=int, default=2048)
     parser.add_argument(
-        "--no-follow", action="store_true", help="leave out FollowEpochs (control; only for models whose fit does not add it)"
+        "--no-follow",
+        action="store_true",
+        help="leave out FollowEpochs (control; only for models whose fit does not add it)",
     )
     args = parser.parse_args(argv)
 
