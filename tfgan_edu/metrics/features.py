@@ -653,9 +653,10 @@ def _keras_models_dirs() -> list[str]:
     ]
 
 
-def _cached_inception_weights() -> str | None:
+def _cached_model_file(name: str) -> str | None:
+    """The path of `name` in the first Keras models cache that holds it, else None."""
     for folder in _keras_models_dirs():
-        path = os.path.join(folder, INCEPTION_WEIGHTS_FILE)
+        path = os.path.join(folder, name)
         if os.path.isfile(path):
             return path
     return None
@@ -685,7 +686,7 @@ def _inception_weights_argument(weights: str | None) -> str | None:
                 f"Received: weights={weights!r}"
             )
         return None if weights is None else os.fspath(weights)
-    cached = _cached_inception_weights()
+    cached = _cached_model_file(INCEPTION_WEIGHTS_FILE)
     if cached is not None:
         return cached
     if data_images.offline_forced():
@@ -796,14 +797,6 @@ def _graph_unavailable(reason: str) -> WeightsUnavailableError:
     )
 
 
-def _cached_inception_graph() -> str | None:
-    for folder in _keras_models_dirs():
-        path = os.path.join(folder, INCEPTION_GRAPH_FILE)
-        if os.path.isfile(path):
-            return path
-    return None
-
-
 def _file_md5(path: str) -> str:
     digest = hashlib.md5()
     with open(path, "rb") as f:
@@ -883,7 +876,7 @@ def inception_graph_path(weights: str | os.PathLike = "imagenet") -> str:
                 f"Received: weights={weights!r}"
             )
         return os.fspath(weights)
-    cached = _cached_inception_graph()
+    cached = _cached_model_file(INCEPTION_GRAPH_FILE)
     if cached is not None:
         return cached
     if data_images.offline_forced():
