@@ -38,11 +38,6 @@ import tfgan_edu as tge  # noqa: E402
 from tfgan_edu.networks import conditional as cond_nets  # noqa: E402
 
 BACKEND = keras.backend.backend()
-if BACKEND == "tensorflow":
-    # The reference must not vary from run to run: deterministic kernels.
-    import tensorflow as tf
-
-    tf.config.experimental.enable_op_determinism()
 STEPS = 3
 LATENT = 4
 CLASSES = 3
@@ -242,4 +237,11 @@ def main(folder):
 
 
 if __name__ == "__main__":
+    if BACKEND == "tensorflow":
+        # The reference must not vary from run to run: deterministic
+        # kernels. Only when run as a script: pytest imports this module
+        # for its doctests, and op determinism turns XLA off process-wide.
+        import tensorflow as tf
+
+        tf.config.experimental.enable_op_determinism()
     main(sys.argv[1])
