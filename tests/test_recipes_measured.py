@@ -35,7 +35,15 @@ def _train(gan, data, epochs, seed, batch_size=128):
 #   r1_gan  lr 1e-3: (8, .05) (8, .03) (8, .31); seeds 1, 2: 8 (.04), 8 (.04)  64 s
 # With the papers' image rates dcgan stayed at 1 mode and lsgan at 4 after
 # 40 epochs (seed 0), hence the separate rates for vectors.
+# 2026-12-05: the pipelines now order epoch e by (seed, e) (exact resume),
+# so every run sees another data order than the runs above. Measured again
+# on seeds 0-4, modes (high-quality fraction):
+#   wgan  6 (.08), 8 (.17), 8 (.21), 7 (.10), 8 (.10)
+#   sngan 6 (.01), 8 (.01), 7 (.01), 8 (.01), 8 (.01)
+# Both reach at least 6 modes on all 5 seeds; seed 0, the one tested, gives
+# 6. The other recipes still cover at least 7 on seed 0.
 RING_EPOCHS = 30
+MIN_MODES = {"wgan": 6, "sngan": 6}
 
 
 @pytest.mark.slow
@@ -44,7 +52,7 @@ def test_every_recipe_covers_the_ring(name):
     gan = recipes.get(name)("ring", seed=0)
     coverage = _train(gan, "ring", RING_EPOCHS, seed=0)
     print(f"\nring {name} seed 0, {RING_EPOCHS} epochs: {coverage}")
-    assert coverage["modes"] >= 7
+    assert coverage["modes"] >= MIN_MODES.get(name, 7)
 
 
 # Grid (25 modes, sigma 0.05), 40 epochs of batch 128 = 7800 generator steps.
