@@ -653,6 +653,25 @@ def _keras_models_dirs() -> list[str]:
     ]
 
 
+def _cached_or_downloadable(name: str, unavailable) -> str | None:
+    """The cached path of `name`, or None when it can be downloaded.
+
+    Raises `unavailable(reason)` when it is not cached and downloads are
+    forbidden (`TFGAN_EDU_OFFLINE=1`) or the network is unreachable.
+    """
+    cached = _cached_model_file(name)
+    if cached is not None:
+        return cached
+    if data_images.offline_forced():
+        raise unavailable(f"{data_images.OFFLINE_ENV_VAR}=1 forbids downloads")
+    if not data_images.network_available():
+        host, port = data_images.probe_target()
+        raise unavailable(
+            f"the network is unreachable ({host}:{port} cannot be reached)"
+        )
+    return None
+
+
 def _cached_model_file(name: str) -> str | None:
     """The path of `name` in the first Keras models cache that holds it, else None."""
     for folder in _keras_models_dirs():
@@ -686,17 +705,8 @@ def _inception_weights_argument(weights: str | None) -> str | None:
                 f"Received: weights={weights!r}"
             )
         return None if weights is None else os.fspath(weights)
-    cached = _cached_model_file(INCEPTION_WEIGHTS_FILE)
-    if cached is not None:
-        return cached
-    if data_images.offline_forced():
-        raise _weights_unavailable(f"{data_images.OFFLINE_ENV_VAR}=1 forbids downloads")
-    if not data_images.network_available():
-        host, port = data_images.probe_target()
-        raise _weights_unavailable(
-            f"the network is unreachable ({host}:{port} cannot be reached)"
-        )
-    return "imagenet"
+    cached = _cached_or_downloadable(INCEPTION_WEIGHTS_FILE, _weights_unavailable)
+    return "imagenet" if cached is None else cached
 
 
 @functools.lru_cache(maxsize=2)
@@ -876,17 +886,8 @@ def inception_graph_path(weights: str | os.PathLike = "imagenet") -> str:
                 f"Received: weights={weights!r}"
             )
         return os.fspath(weights)
-    cached = _cached_model_file(INCEPTION_GRAPH_FILE)
-    if cached is not None:
-        return cached
-    if data_images.offline_forced():
-        raise _graph_unavailable(f"{data_images.OFFLINE_ENV_VAR}=1 forbids downloads")
-    if not data_images.network_available():
-        host, port = data_images.probe_target()
-        raise _graph_unavailable(
-            f"the network is unreachable ({host}:{port} cannot be reached)"
-        )
-    return _download_inception_graph()
+    cached = _cached_or_downloadable(INCEPTION_GRAPH_FILE, _graph_unavailable)
+    return _download_inception_graph() if cached is None else cached
 
 
 def _const_node(name: str, value: float, dtype: int, device: str):
