@@ -269,11 +269,8 @@ def main(folder):
 
 
 if __name__ == "__main__":
-    if BACKEND == "tensorflow":
-        # The reference must not vary from run to run: deterministic
-        # kernels. Only when run as a script: pytest imports this module
-        # for its doctests, and op determinism turns XLA off process-wide.
-        import tensorflow as tf
+    # Here only: pytest imports this module for its doctests.
+    from workers import deterministic_reference
 
-        tf.config.experimental.enable_op_determinism()
+    deterministic_reference(BACKEND)
     main(sys.argv[1])

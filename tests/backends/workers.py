@@ -16,6 +16,19 @@ OTHERS = ("jax", "torch")
 BACKENDS = ("tensorflow", *OTHERS)
 
 
+def deterministic_reference(backend):
+    """In a worker script on TensorFlow, turns op determinism on.
+
+    The reference must not vary from run to run. Call it only when the
+    worker runs as a script: op determinism also turns XLA off for the
+    whole process, and pytest imports the workers for their doctests.
+    """
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        tf.config.experimental.enable_op_determinism()
+
+
 def backend_env(backend, **extra):
     """`os.environ` for a worker on `backend`, plus `extra` variables."""
     env = dict(

@@ -603,6 +603,19 @@ def _classifier_extractor(spec: str, batch_size: int) -> FeatureExtractor:
 # --- Inception-v3 --------------------------------------------------------------
 
 
+def _rgb_images(images):
+    """Checked images in [-1, 1] as RGB: grayscale copied to 3 channels."""
+    images = _check_images(images, check_range=True)
+    if images.shape[-1] not in (1, 3):
+        raise ValueError(
+            "Expected grayscale (1 channel) or RGB (3 channels) images. "
+            f"Received: images.shape={images.shape}"
+        )
+    if images.shape[-1] == 1:
+        images = np.repeat(images, 3, axis=-1)  # (n, H, W, 1) -> (n, H, W, 3)
+    return images
+
+
 def inception_preprocess(images: Any) -> np.ndarray:
     """Prepares images in [-1, 1] for `keras.applications.InceptionV3`.
 
@@ -632,14 +645,7 @@ def inception_preprocess(images: Any) -> np.ndarray:
     >>> bool(np.all(y[..., 0] == y[..., 2]))
     True
     """
-    images = _check_images(images, check_range=True)
-    if images.shape[-1] not in (1, 3):
-        raise ValueError(
-            "Expected grayscale (1 channel) or RGB (3 channels) images. "
-            f"Received: images.shape={images.shape}"
-        )
-    if images.shape[-1] == 1:
-        images = np.repeat(images, 3, axis=-1)  # (n, H, W, 1) -> (n, H, W, 3)
+    images = _rgb_images(images)
     size = (INCEPTION_IMAGE_SIZE, INCEPTION_IMAGE_SIZE)
     resized = tf.image.resize(images, size, method="bilinear", antialias=False)
     return np.clip(resized.numpy(), -1.0, 1.0).astype(np.float32)
@@ -1079,14 +1085,7 @@ def inception_graph_input(images: Any) -> np.ndarray:
            [127.5, 127.5, 127.5],
            [255. , 255. , 255. ]], dtype=float32)
     """
-    images = _check_images(images, check_range=True)
-    if images.shape[-1] not in (1, 3):
-        raise ValueError(
-            "Expected grayscale (1 channel) or RGB (3 channels) images. "
-            f"Received: images.shape={images.shape}"
-        )
-    if images.shape[-1] == 1:
-        images = np.repeat(images, 3, axis=-1)  # (n, H, W, 1) -> (n, H, W, 3)
+    images = _rgb_images(images)
     return np.clip((images + 1.0) * 127.5, 0.0, 255.0).astype(np.float32)
 
 
