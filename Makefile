@@ -31,7 +31,7 @@ help:
 	@echo "make test-fast  the suite without the slow end-to-end and notebook tests"
 	@echo "make test-backends  GAN on TensorFlow, JAX and PyTorch: parity tests, one process per backend"
 	@echo "make lint       ruff check + format check"
-	@echo "make benchmark  throughput of fit() vs a hand-written training step"
+	@echo "make benchmark  throughput (fit vs hand-written TF vs PyTorch), time to a result, then the README's speed tables"
 	@echo "make docs       build the documentation site into $(DOCS_HTML)/ (warnings are errors), English and Chinese"
 	@echo "make docs-zh    build only the Chinese edition (中文版) into $(DOCS_HTML)/zh_CN/"
 	@echo "make docs-pot   extract the pages' messages and update the catalogs in docs/locale/"
@@ -56,7 +56,7 @@ demo: $(STAMP)
 # The docs test (tests/test_site.py) opens the built site in headless Chromium.
 test: $(STAMP) docs-deps
 	TFGAN_EDU_REQUIRE_BROWSER=1 OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 \
-		$(PY) -m pytest -q $(PYTEST_PARALLEL) $(PYTEST_ARGS)
+		$(PY) -m pytest -q --durations=30 $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 \
@@ -75,8 +75,12 @@ format: $(STAMP)
 	$(PY) -m ruff check --fix tfgan_edu tfgan_edu_cli.py tests benchmarks
 	$(PY) -m ruff format tfgan_edu tfgan_edu_cli.py tests benchmarks
 
+# Timings need an otherwise idle machine; the README's speed section is
+# regenerated from the JSON the two benchmarks write.
 benchmark: $(STAMP)
 	$(PY) benchmarks/throughput.py
+	$(PY) benchmarks/time_to_result.py
+	$(PY) benchmarks/readme_speed.py
 
 benchmark-metrics: $(STAMP)
 	$(PY) benchmarks/metrics.py

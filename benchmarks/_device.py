@@ -8,26 +8,46 @@ import platform
 
 import tensorflow as tf
 
+# The CPU features that decide which kernels oneDNN (TensorFlow, PyTorch)
+# and XLA can use: bfloat16 dot products (AVX512_BF16) and Intel's matrix
+# tiles (AMX).
+_CPU_FLAGS = ("avx2", "avx512f", "avx512_bf16", "amx_bf16")
+
+
+def cpu_model() -> str:
+    """The CPU's model name and its notable features, e.g. `"Intel Xeon ... (avx512f, amx_bf16)"`.
+
+    Read from `/proc/cpuinfo` (Linux); elsewhere `platform.processor()`.
+    """
+    try:
+        with open("/proc/cpuinfo") as f:
+            info = f.read()
+    except OSError:
+        return platform.processor() or platform.machine()
+    model, flags = platform.machine(), set()
+    for line in info.splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() == "model name":
+            model = " ".join(value.split())
+        elif key.strip() == "flags":
+            flags = set(value.split())
+    notable = [flag for flag in _CPU_FLAGS if flag in flags]
+    return f"{model} ({', '.join(notable)})" if notable else model
+
 
 def describe_device() -> tuple[str, str]:
-    """`("gpu", name)` of the first GPU, else `("cpu", "<processor> xN cores")`."""
+    """`("gpu", name)` of the first GPU, else `("cpu", "<CPU model> xN cores")`."""
     gpus = tf.config.list_physical_devices("GPU")
     if gpus:
         return "gpu", tf.config.experimental.get_device_details(gpus[0]).get(
             "device_name", "GPU"
         )
-    return (
-        "cpu",
-        f"{platform.processor() or platform.machine()} x{os.cpu_count()} cores",
-    )
+    return "cpu", f"{cpu_model()} x{os.cpu_count()} cores"
 
 
 def describe_machine() -> str:
-    """The processor architecture, CPU count and Python version, in one line."""
-    return (
-        f"{platform.machine()}, {os.cpu_count()} CPUs, "
-        f"Python {platform.python_version()}"
-    )
+    """The CPU model, CPU count and Python version, in one line."""
+    return f"{cpu_model()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
 
 
 def write_results(out, payload: dict) -> None:

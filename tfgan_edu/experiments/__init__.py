@@ -1,5 +1,5 @@
 """Experiments: default models, complete training runs with reports,
-reproducibility, hyperparameter sweeps, photo restoration against classical
+the fastest compile settings for a machine (`tune_step`), reproducibility, hyperparameter sweeps, photo restoration against classical
 methods (`restoration`), and the chapter notebooks' helpers
 (`discrete_tokens` for chapter 0, `hand_written` and `minimax_demos` for
 chapter 1, `chapters`, `evaluation_demos` for chapter 4, `demos` for
@@ -34,10 +34,12 @@ from tfgan_edu.experiments.training import (
     smoke_mode,
     train,
 )
+from tfgan_edu.experiments.tuning import TuneResult, tune_step
 
 __all__ = [
     "Comparison",
     "TrainResult",
+    "TuneResult",
     "chapters",
     "compare",
     "default_gan",
@@ -57,4 +59,5 @@ __all__ = [
     "summarize_sweep",
     "sweep",
     "train",
+    "tune_step",
 ]
