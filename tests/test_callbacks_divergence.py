@@ -201,3 +201,24 @@ def test_every_optimizer_of_a_vaegan_is_restored():
     for name, optimizer in vaegan.optimizers.items():
         for variable, saved in zip(optimizer.variables, good[name], strict=True):
             np.testing.assert_array_equal(ops.convert_to_numpy(variable), saved)
+
+
+def test_checks_count_steps_under_steps_per_execution(monkeypatch):
+    """Keras reports every 4 steps: the weights are checked at the first
+    report at or after each multiple of `check_every=10` steps."""
+    gan = tge.experiments.default_gan("ring", seed=0)
+    gan.steps_per_execution = 4
+    gan.train_function = None
+    guard = tge.callbacks.DivergenceGuard(check_every=10, verbose=0)
+    checked = []
+    take = guard._take_snapshot
+
+    def recording(*args):
+        checked.append(guard._step)
+        take(*args)
+
+    monkeypatch.setattr(guard, "_take_snapshot", recording)
+    real = tge.data.toy2d.sample("ring", n=48 * 32, seed=0)
+    gan.fit(real, batch_size=32, epochs=1, shuffle=False, verbose=0, callbacks=[guard])
+    assert checked == [0, 12, 20, 32, 40]
+    assert guard.stopped is None

@@ -198,6 +198,9 @@ class DivergenceGuard(keras.callbacks.Callback):
     `stopped` (a dict). The diversity of a window is recovered from the
     running epoch means in the logs, exactly when the batches have equal
     size (the last batch of an epoch may weigh a little differently).
+    Under `compile(steps_per_execution=n)` Keras reports every `n` steps:
+    the guard then reads the logs every `n` steps, and checks the weights
+    at the first report at or after each multiple of `check_every` steps.
 
     The default thresholds catch finite blow-ups, which need not reach
     `inf` at all: Adam at learning rate 100 on the ring (the `dcgan`
@@ -295,6 +298,7 @@ class DivergenceGuard(keras.callbacks.Callback):
         self._step = 0
         self._epoch = 0
         self._window_start = (-1, 0.0)  # (batch, running mean) at the last check
+        self._last_batch = -1  # the batch index of the last call this epoch
 
     # ------------------------------------------------------------ hooks
 
@@ -313,11 +317,16 @@ class DivergenceGuard(keras.callbacks.Callback):
     def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
         self._epoch = epoch
         self._window_start = (-1, 0.0)
+        self._last_batch = -1
 
     def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
         if self.stopped is not None:
             return
-        self._step += 1
+        # With `compile(steps_per_execution=n)` Keras calls back every n
+        # steps, with the index of the last one: count steps, not calls.
+        previous = self._step
+        self._step += batch - self._last_batch
+        self._last_batch = batch
         logs = logs or {}
         for key in self.monitor:
             if key not in logs:
@@ -338,8 +347,8 @@ class DivergenceGuard(keras.callbacks.Callback):
                     f"{key} is {value:.4g}, beyond max_loss={self.max_loss:g}",
                 )
                 return
-        if self._step % self.check_every:
-            return
+        if self._step // self.check_every == previous // self.check_every:
+            return  # no multiple of `check_every` steps was reached
         bad = _non_finite_count(self.model.get_weights())
         if bad:
             self._stop(

@@ -167,7 +167,8 @@ def build_gan(
     normalization,
     spectral_norm,
     optimizer,
-    jit_compile=None,
+    jit_compile="auto",
+    steps_per_execution=None,
     **compile_kwargs,
 ) -> GAN:
     """Builds the networks for `data`, a `GAN`, and compiles it.
@@ -186,8 +187,17 @@ def build_gan(
         spectral_norm: spectral normalization in the discriminator.
         optimizer: a function returning a new optimizer (called twice, once
             per player).
-        jit_compile: `None` for XLA on images (faster convolutions on a
-            CPU) and Keras' `"auto"` for vectors; or as `compile` takes it.
+        jit_compile: as `compile` takes it. Default: Keras' `"auto"`, XLA
+            off on a CPU and on on a GPU. On the 2-core CPUs measured by
+            `benchmarks/throughput.py` XLA made no step faster: the DCGAN's
+            convolutions ran at the same rate or slower, the MLPs slower,
+            and compiling adds seconds before the first step
+            (`tge.experiments.tune_step` measures it on your machine).
+        steps_per_execution: training steps per compiled call, as `compile`
+            takes it. Default: 8 for vectors, whose steps are so short that
+            Keras' per-step work is a large part of them (8 steps per call
+            measured faster by `benchmarks/throughput.py`), 1 for images.
+            With 8, callbacks' `on_train_batch_end` runs every 8 steps.
         **compile_kwargs: loss, d_steps and regularizers for `GAN.compile`.
 
     Returns:
@@ -211,13 +221,14 @@ def build_gan(
             normalization=normalization,
             spectral_norm=spectral_norm,
         )
-    if jit_compile is None:  # XLA speeds up the conv nets on a CPU, not MLPs
-        jit_compile = True if len(shape) == 3 else "auto"
+    if steps_per_execution is None:
+        steps_per_execution = 8 if len(shape) == 1 else 1
     gan = GAN(generator, discriminator, latent_dim=latent_dim, seed=seed)
     gan.compile(
         d_optimizer=optimizer(),
         g_optimizer=optimizer(),
         jit_compile=jit_compile,
+        steps_per_execution=steps_per_execution,
         **compile_kwargs,
     )
     return gan

@@ -59,7 +59,7 @@ def default_vae(
     beta: float = 1.0,
     learning_rate: float = VAE_LEARNING_RATE,
     seed: int | None = None,
-    jit_compile=None,
+    jit_compile="auto",
 ) -> VAE:
     """Builds and compiles the default VAE for a dataset or sample shape.
 
@@ -79,8 +79,8 @@ def default_vae(
         beta: weight of the KL term. Defaults to 1 (the ELBO).
         learning_rate: Adam's learning rate. Defaults to 1e-3.
         seed: seeds the initial weights and the training noise.
-        jit_compile: passed to `compile`. Defaults to `None`: XLA on for
-            images, Keras' `"auto"` for vectors (as `default_gan`).
+        jit_compile: passed to `compile`. Defaults to Keras' `"auto"`
+            (XLA off on a CPU, on on a GPU), as `default_gan`.
 
     Returns:
         A compiled `tfgan_edu.VAE`.
@@ -119,7 +119,7 @@ def default_vae(
     )
     vae.compile(
         optimizer=keras.optimizers.Adam(learning_rate),
-        jit_compile=_jit(jit_compile, image),
+        jit_compile=jit_compile,
     )
     return vae
 
@@ -131,7 +131,7 @@ def default_vaegan(
     gamma: float | None = None,
     learning_rate: float | None = None,
     seed: int | None = None,
-    jit_compile=None,
+    jit_compile="auto",
 ) -> VAEGAN:
     """Builds and compiles the default VAE-GAN for a dataset or sample shape.
 
@@ -156,8 +156,8 @@ def default_vaegan(
         learning_rate: Defaults to `None`: 2e-4 for images, 1e-3 for
             vectors (the rates of `default_gan`).
         seed: seeds the initial weights and the training noise.
-        jit_compile: passed to `compile`. Defaults to `None`: XLA on for
-            images, Keras' `"auto"` for vectors.
+        jit_compile: passed to `compile`. Defaults to Keras' `"auto"`
+            (XLA off on a CPU, on on a GPU), as `default_gan`.
 
     Returns:
         A compiled `tfgan_edu.VAEGAN`.
@@ -191,14 +191,8 @@ def default_vaegan(
     def adam():
         return keras.optimizers.Adam(learning_rate, beta_1=settings.beta_1)
 
-    vaegan.compile(adam(), adam(), adam(), jit_compile=_jit(jit_compile, image))
+    vaegan.compile(adam(), adam(), adam(), jit_compile=jit_compile)
     return vaegan
-
-
-def _jit(jit_compile, image):
-    if jit_compile is None:  # XLA speeds up the conv nets on a CPU, not MLPs
-        return True if image else "auto"
-    return jit_compile
 
 
 @dataclasses.dataclass
@@ -262,7 +256,7 @@ def compare(
     n_samples: int = 1000,
     n: int | None = None,
     seed: int = 0,
-    jit_compile=None,
+    jit_compile="auto",
     run_eagerly: bool = False,
     verbose=0,
 ) -> Comparison:
@@ -304,9 +298,9 @@ def compare(
             `n` points drawn from a mixture); `None` for the whole train
             split (1,437 `digits`, 4,000 `mnist_5k`) or 25,000 points.
         seed: seeds data order, weights and noise. Defaults to 0.
-        jit_compile: passed to every model's `compile`. Defaults to `None`:
-            XLA on for images (as the default builders), off for vectors.
-            `False` saves the compilation time of very short runs.
+        jit_compile: passed to every model's `compile`. Defaults to Keras'
+            `"auto"` (XLA off on a CPU, on on a GPU), as the default
+            builders.
         run_eagerly: train without compiling the step into a graph (with
             `jit_compile=False`): slower per step, but no tracing time, the
             fastest way through a smoke test of a few steps. Defaults to

@@ -50,7 +50,8 @@ def default_gan(
     learning_rate: float | None = None,
     d_steps: int = 1,
     seed: int | None = None,
-    jit_compile=None,
+    jit_compile="auto",
+    steps_per_execution: int | None = None,
 ) -> GAN:
     """Builds and compiles the default GAN for a dataset or sample shape.
 
@@ -72,10 +73,12 @@ def default_gan(
             for vectors, 2e-4 for images.
         d_steps: discriminator steps per generator step. Defaults to 1.
         seed: seeds the networks' initial weights and the training noise.
-        jit_compile: passed to `compile`. Defaults to `None`: XLA on for
-            images (the 32x32 DCGAN runs 1.6x faster with it on a 2-core
-            CPU, see `benchmarks/throughput.py`) and Keras' `"auto"` for
-            vectors (off on a CPU, where XLA slows the small MLPs down).
+        jit_compile: passed to `compile`. Defaults to Keras' `"auto"`: XLA
+            off on a CPU (where it made neither the DCGAN nor the MLPs
+            faster, see `benchmarks/throughput.py`), on on a GPU.
+        steps_per_execution: passed to `compile`. Defaults to 8 for
+            vectors (their steps are short enough for Keras' per-step work
+            to matter), 1 for images; see `tfgan_edu.recipes.build_gan`.
 
     Returns:
         A compiled `tfgan_edu.GAN`.
@@ -96,6 +99,7 @@ def default_gan(
         spectral_norm=False,
         optimizer=lambda: keras.optimizers.Adam(rate, beta_1=settings.beta_1),
         jit_compile=jit_compile,
+        steps_per_execution=steps_per_execution,
         loss=loss,
         d_steps=d_steps,
         ema_decay=settings.ema_decay,
