@@ -14,6 +14,7 @@ off and on:
 - `fit_bf16`: `fit` with the networks built under
   `keras.mixed_precision.set_global_policy("mixed_bfloat16")` (the policy
   is reset to float32 afterwards);
+- `fit_bf16_reuse`: both of the above;
 - `hand_written`: the least a GAN step can do in a `tf.function`: noise,
   one D update, one G update on fresh noise, nothing logged;
 - `torch_eager`, `torch_compile`, `torch_eager_bf16`: the same networks as
@@ -76,7 +77,14 @@ from _device import describe_device, describe_machine, write_results  # noqa: E4
 import tfgan_edu as tge  # noqa: E402
 
 WORKLOADS = ("dcgan", "ring")
-TF_RUNNERS = ("fit", "fit_spe8", "fit_reuse", "fit_bf16", "hand_written")
+TF_RUNNERS = (
+    "fit",
+    "fit_spe8",
+    "fit_reuse",
+    "fit_bf16",
+    "fit_bf16_reuse",
+    "hand_written",
+)
 TORCH_RUNNERS = ("torch_eager", "torch_compile", "torch_eager_bf16")
 RUNNERS = TF_RUNNERS + TORCH_RUNNERS
 SPE = 8  # steps_per_execution of `fit_spe8`
@@ -429,6 +437,11 @@ def _make(name, workload, jit, torch_threads=None):
     if name == "fit_bf16":
         fields["precision"] = "mixed_bfloat16"
         return FitRunner(workload, jit, precision="mixed_bfloat16"), fields
+    if name == "fit_bf16_reuse":
+        fields["precision"] = "mixed_bfloat16"
+        fields["reuse_fakes"] = True
+        runner = FitRunner(workload, jit, precision="mixed_bfloat16", reuse_fakes=True)
+        return runner, fields
     if name == "hand_written":
         return HandWrittenRunner(workload, jit), fields
     mode = name.removeprefix("torch_")
@@ -616,7 +629,7 @@ def main(argv=None):
     rows, dtypes = [], {}
     for name in names:
         workload = defined[name]
-        if "fit_bf16" in runners:
+        if {"fit_bf16", "fit_bf16_reuse"} & set(runners):
             dtypes[name] = bf16_dtypes(workload)
         workload_rows = measure(
             workload, runners, args.steps, args.repeats, args.torch_threads

@@ -10,7 +10,6 @@ import configparser
 import os
 import subprocess
 import sys
-import time
 import types
 from pathlib import Path
 
@@ -121,10 +120,9 @@ def test_out_that_cannot_be_written_is_refused_before_training(
     }
     cases.update(dict.fromkeys(_unwritable_folders(tmp_path), ""))
     for out, reason in cases.items():
-        start = time.perf_counter()
         with pytest.raises(SystemExit) as exc:
+            # `no_training` fails the test if training started.
             cli.main([command, "--out", out, "--quiet"])
-        assert time.perf_counter() - start < 5  # no training, no data loaded
         assert exc.value.code == 2
         err = capsys.readouterr().err
         assert "Expected --out to be a folder that can be written." in err
@@ -201,7 +199,6 @@ def test_the_console_script_checks_arguments_without_tensorflow():
         (["train", "--batch-size", "0"], 2),
         (["train", "--seed", "-1"], 2),
     ]:
-        start = time.perf_counter()
         result = subprocess.run(
             [sys.executable, "-c", probe, *argv],
             capture_output=True,
@@ -209,10 +206,11 @@ def test_the_console_script_checks_arguments_without_tensorflow():
             timeout=60,
             cwd=ROOT,
         )
-        seconds = time.perf_counter() - start
         line = [x for x in result.stdout.splitlines() if x.startswith("RESULT")][-1]
+        # The exit code, and no heavy module imported (what makes the
+        # answer fast; a wall-time bound would fail by chance on a busy
+        # machine, so the run time is printed by the probe, not asserted).
         assert line.startswith(f"RESULT {code} [] "), (argv, line, result.stderr)
-        assert seconds < 2.0, (argv, seconds)  # the whole process
 
 
 def test_spelled_out_names_match_the_library():

@@ -187,12 +187,12 @@ def build_gan(
         spectral_norm: spectral normalization in the discriminator.
         optimizer: a function returning a new optimizer (called twice, once
             per player).
-        jit_compile: as `compile` takes it. Default: Keras' `"auto"`, XLA
-            off on a CPU and on on a GPU. On the 2-core CPUs measured by
-            `benchmarks/throughput.py` XLA made no step faster: the DCGAN's
-            convolutions ran at the same rate or slower, the MLPs slower,
-            and compiling adds seconds before the first step
-            (`tge.experiments.tune_step` measures it on your machine).
+        jit_compile: as `compile` takes it (`None` is `"auto"`). Default:
+            Keras' `"auto"`, XLA off on a CPU and on on a GPU. On the CPU
+            of `benchmarks/results/throughput_cpu.json` XLA made no step
+            faster (the DCGAN's nor the MLPs'), and compiling adds seconds
+            before the first step; `tge.experiments.tune_step` measures it
+            on your machine.
         steps_per_execution: training steps per compiled call, as `compile`
             takes it. Default: 8 for vectors, whose steps are so short that
             Keras' per-step work is a large part of them (8 steps per call
@@ -221,6 +221,8 @@ def build_gan(
             normalization=normalization,
             spectral_norm=spectral_norm,
         )
+    if jit_compile is None:  # as earlier versions took it: the default
+        jit_compile = "auto"
     if steps_per_execution is None:
         steps_per_execution = 8 if len(shape) == 1 else 1
     gan = GAN(generator, discriminator, latent_dim=latent_dim, seed=seed)

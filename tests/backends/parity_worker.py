@@ -168,6 +168,8 @@ def main(folder):
         "r1": (dict(r1_weight=1.0, d_steps=2, ema_decay=0.9, diagnostics=True), False),
         "gp": (dict(gradient_penalty_weight=10.0), True),
         "clip": (dict(clip_value=0.3, label_smoothing=0.1), False),
+        # G's update through the pass that made the last D step's fakes.
+        "reuse": (dict(reuse_fakes=True, d_steps=2), False),
         # Instance noise draws from the backend's own generator: no parity,
         # but it must run (and anneal with the generator's step count).
         "noise": (dict(instance_noise=0.1, instance_noise_steps=2), False),

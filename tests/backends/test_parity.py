@@ -37,13 +37,14 @@ def runs(tmp_path_factory):
 
 
 @pytest.mark.parametrize("backend", OTHERS)
-@pytest.mark.parametrize("scenario", ["plain", "r1", "gp", "clip", "joint", "resume"])
+@pytest.mark.parametrize("scenario", ["plain", "r1", "gp", "clip", "reuse", "joint", "resume"])
 def test_losses_and_weights_match_tensorflow(runs, backend, scenario):
     reference, other = runs["tensorflow"], runs[backend]
     keys = scenario_keys(reference, f"{scenario}_")
     assert keys == scenario_keys(other, f"{scenario}_")
     # plain: 4 terms x 3 steps; r1: also r1 and the 5 diagnostics; gp: gp;
-    # joint: two players from one forward pass (`_minimize_jointly`).
+    # reuse: `reuse_fakes` (`_forward`/`_minimize_through`); joint: two
+    # players from one forward pass (`_minimize_jointly`).
     assert f"{scenario}_losses" in keys and len(keys) > 1
     for key in keys:
         np.testing.assert_allclose(

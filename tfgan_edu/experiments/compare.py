@@ -80,7 +80,8 @@ def default_vae(
         learning_rate: Adam's learning rate. Defaults to 1e-3.
         seed: seeds the initial weights and the training noise.
         jit_compile: passed to `compile`. Defaults to Keras' `"auto"`
-            (XLA off on a CPU, on on a GPU), as `default_gan`.
+            (XLA off on a CPU, on on a GPU), as `default_gan`; `None` is
+            `"auto"`.
 
     Returns:
         A compiled `tfgan_edu.VAE`.
@@ -119,7 +120,7 @@ def default_vae(
     )
     vae.compile(
         optimizer=keras.optimizers.Adam(learning_rate),
-        jit_compile=jit_compile,
+        jit_compile="auto" if jit_compile is None else jit_compile,
     )
     return vae
 
@@ -157,7 +158,8 @@ def default_vaegan(
             vectors (the rates of `default_gan`).
         seed: seeds the initial weights and the training noise.
         jit_compile: passed to `compile`. Defaults to Keras' `"auto"`
-            (XLA off on a CPU, on on a GPU), as `default_gan`.
+            (XLA off on a CPU, on on a GPU), as `default_gan`; `None` is
+            `"auto"`.
 
     Returns:
         A compiled `tfgan_edu.VAEGAN`.
@@ -191,7 +193,12 @@ def default_vaegan(
     def adam():
         return keras.optimizers.Adam(learning_rate, beta_1=settings.beta_1)
 
-    vaegan.compile(adam(), adam(), adam(), jit_compile=jit_compile)
+    vaegan.compile(
+        adam(),
+        adam(),
+        adam(),
+        jit_compile="auto" if jit_compile is None else jit_compile,
+    )
     return vaegan
 
 

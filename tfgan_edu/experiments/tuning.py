@@ -1,10 +1,10 @@
 """`tune_step`: time a compiled model's training step under several
 `jit_compile` / `steps_per_execution` settings and keep the fastest.
 
-Which setting is fastest depends on the machine, not only on the model: on
-one 2-core CPU XLA speeds the 32x32 DCGAN up, on another it slows it down,
-and `steps_per_execution` pays off only when a step is short enough for
-Keras' per-step loop to matter. `benchmarks/throughput.py` measures both on
+Which setting is fastest depends on the machine, not only on the model:
+whether XLA's fused kernels beat the oneDNN kernels TensorFlow calls without
+it depends on the CPU (or GPU), and `steps_per_execution` pays off only when
+a step is short enough for Keras' per-step loop to matter. `benchmarks/throughput.py` measures both on
 the machine at hand; `tune_step` does the same for any model in a few
 seconds per candidate, and leaves the model's weights, optimizer state and
 noise seed as it found them.
