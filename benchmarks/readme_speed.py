@@ -1,7 +1,9 @@
 """Writes the README's speed tables from the benchmarks' JSON, never by hand.
 
-Reads `benchmarks/results/throughput_cpu.json` (`benchmarks/throughput.py`)
-and `benchmarks/results/time_to_result.json`
+Reads `benchmarks/results/throughput_cpu.json` (`benchmarks/throughput.py`,
+the latest run), then every kept `throughput_cpu_<machine>.json` (earlier
+runs on other machines, renamed by hand so that a new run does not replace
+them), and `benchmarks/results/time_to_result.json`
 (`benchmarks/time_to_result.py`) and replaces what lies between the
 README's `<!-- speed:begin -->` and `<!-- speed:end -->` markers.
 `tests/test_readme_speed.py` fails when the README and the JSON disagree.
@@ -147,13 +149,20 @@ def time_to_result_section(payload):
     return lines
 
 
+def throughput_files(results=RESULTS):
+    """The latest throughput run first, then the kept runs of other machines."""
+    latest = Path(results) / "throughput_cpu.json"
+    kept = sorted(Path(results).glob("throughput_cpu_*.json"))
+    return [latest, *kept]
+
+
 def render(results=RESULTS):
     """The README's speed block, markers included."""
-    throughput = json.loads((Path(results) / "throughput_cpu.json").read_text())
     time_to_result = json.loads((Path(results) / "time_to_result.json").read_text())
     lines = [BEGIN, ""]
-    lines += throughput_section(throughput)
-    lines += [""]
+    for path in throughput_files(results):
+        lines += throughput_section(json.loads(path.read_text()))
+        lines += [""]
     lines += time_to_result_section(time_to_result)
     lines += ["", END]
     return "\n".join(lines)

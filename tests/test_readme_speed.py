@@ -29,14 +29,19 @@ def test_the_readme_section_is_the_rendering_of_the_results():
     assert readme_speed.replace_block(text, readme_speed.render()) == text
 
 
-def test_every_measured_row_appears_with_its_rate():
-    throughput = json.loads((readme_speed.RESULTS / "throughput_cpu.json").read_text())
+def test_every_measured_row_of_every_machine_appears_with_its_rate():
+    files = readme_speed.throughput_files()
+    assert files[0].name == "throughput_cpu.json" and all(f.exists() for f in files)
     block = readme_speed.render()
-    for row in throughput["rows"]:
-        if row.get("steps_per_s") is not None:
-            assert (
-                f"| {readme_speed._runner(row)} | {row['steps_per_s']:.2f} |" in block
-            )
+    for path in files:
+        throughput = json.loads(path.read_text())
+        assert f"{throughput['date']}, {throughput['device']}" in block
+        for row in throughput["rows"]:
+            if row.get("steps_per_s") is not None:
+                assert (
+                    f"| {readme_speed._runner(row)} | {row['steps_per_s']:.2f} |"
+                    in block
+                )
 
 
 def test_a_changed_number_is_noticed(tmp_path):

@@ -79,6 +79,32 @@ def test_learning_rate_override_and_unknown_name():
         recipes.get("began")
 
 
+@pytest.mark.parametrize(
+    "kwargs, received",
+    [
+        (dict(learning_rate=0), "learning_rate=0"),
+        (dict(learning_rate=-1e-3), "learning_rate=-0.001"),
+        (dict(learning_rate=float("nan")), "learning_rate=nan"),
+        (dict(latent_dim=0), "latent_dim=0"),
+    ],
+)
+def test_zeros_are_refused_not_replaced_by_the_defaults(kwargs, received):
+    """`x or default` turned 0 into the default; `None` alone means the default."""
+    for build in (recipes.dcgan, tge.experiments.default_gan):
+        with pytest.raises(ValueError, match=rf"Received: {received}$"):
+            build("ring", **kwargs)
+    with pytest.raises(ValueError, match=rf"Received: {received}$"):
+        tge.experiments.default_vaegan("ring", **kwargs)
+
+
+def test_none_takes_the_defaults():
+    gan = recipes.dcgan("ring", latent_dim=None, learning_rate=None)
+    assert gan.latent_dim == recipes.TOY_DEFAULTS.latent_dim
+    assert float(gan.d_optimizer.learning_rate) == pytest.approx(
+        recipes.VECTOR_LEARNING_RATES["dcgan"]
+    )
+
+
 # The papers' settings, which the recipes use on images: (lr, clip).
 PAPER_IMAGE_SETTINGS = {
     "dcgan": (2e-4, None),

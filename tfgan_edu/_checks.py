@@ -70,6 +70,30 @@ def check_non_negative(name: str, value: Any) -> float:
     return float(value)
 
 
+def check_positive_number(name: str, value: Any) -> float:
+    """Returns `value` as a `float`, or raises unless it is a finite number > 0.
+
+    Example:
+
+    >>> check_positive_number("learning_rate", 2e-4)
+    0.0002
+    >>> check_positive_number("learning_rate", 0)
+    Traceback (most recent call last):
+    ...
+    ValueError: Expected `learning_rate` to be a finite number > 0. Received: learning_rate=0
+    """
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Real)
+        or not np.isfinite(value)
+        or value <= 0
+    ):
+        raise ValueError(
+            f"Expected `{name}` to be a finite number > 0. Received: {name}={value!r}"
+        )
+    return float(value)
+
+
 def check_choice(name: str, value: Any, choices: tuple) -> None:
     """Raises a `ValueError` unless `value` is one of `choices`.
 

@@ -31,6 +31,7 @@ import dataclasses
 import keras
 
 from tfgan_edu import networks
+from tfgan_edu._checks import check_positive_number
 from tfgan_edu.data import toy2d
 from tfgan_edu.models import GAN
 
@@ -153,7 +154,7 @@ VECTOR_CLIP_VALUE = 0.1
 def _learning_rate(name, data, learning_rate, paper_rate):
     """`learning_rate` if given, else the paper's rate (images) or the 2-D one."""
     if learning_rate is not None:
-        return learning_rate
+        return check_positive_number("learning_rate", learning_rate)
     if len(sample_shape(data)) == 1:
         return VECTOR_LEARNING_RATES[name]
     return paper_rate
@@ -204,7 +205,8 @@ def build_gan(
         A compiled `tfgan_edu.GAN`.
     """
     shape = sample_shape(data)
-    latent_dim = latent_dim or defaults_for(shape).latent_dim
+    if latent_dim is None:
+        latent_dim = defaults_for(shape).latent_dim
     if seed is not None:
         keras.utils.set_random_seed(seed)
     if len(shape) == 1:

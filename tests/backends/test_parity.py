@@ -37,7 +37,9 @@ def runs(tmp_path_factory):
 
 
 @pytest.mark.parametrize("backend", OTHERS)
-@pytest.mark.parametrize("scenario", ["plain", "r1", "gp", "clip", "reuse", "joint", "resume"])
+@pytest.mark.parametrize(
+    "scenario", ["plain", "r1", "gp", "clip", "reuse", "joint", "resume"]
+)
 def test_losses_and_weights_match_tensorflow(runs, backend, scenario):
     reference, other = runs["tensorflow"], runs[backend]
     keys = scenario_keys(reference, f"{scenario}_")

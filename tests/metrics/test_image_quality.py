@@ -227,3 +227,14 @@ def test_high_frequency_ratio_sees_blur_noise_and_scale(photo_pair):
         high_frequency_ratio(clean, clean, cutoff=0.8)
     with pytest.raises(ValueError, match="flat"):
         high_frequency_ratio(clean[:1], np.zeros_like(clean[:1]))
+
+
+def test_ssim_refuses_images_smaller_than_its_window():
+    small = np.zeros((2, 8, 8, 1), "float32")
+    with pytest.raises(
+        ValueError,
+        match=r"^Expected images of at least 11x11 pixels \(the side of SSIM's "
+        r"window\). Received: images of shape \(2, 8, 8, 1\)$",
+    ):
+        tge.metrics.ssim(small, small)
+    assert tge.metrics.psnr(small + 0.1, small) == pytest.approx(26.0206, abs=1e-3)

@@ -165,8 +165,38 @@ class TestFitRefusesBeforeTraining:
         ds = tf.data.Dataset.from_tensor_slices(points()).filter(lambda x: False)
         with pytest.raises(ValueError, match=r"^Expected at least one batch.*no batch"):
             gan.fit(ds.batch(8), verbose=0)
-        for b, a in zip(before, gan.get_weights()):
-            np.testing.assert_array_equal(b, a)
+        assert_untouched(gan, before)  # told from its first batch, before fit
+
+    def test_dataset_of_unknown_size_with_batches_trains_on_all_of_them(self):
+        gan = compiled(tiny_gan())
+        ds = tf.data.Dataset.from_tensor_slices(points()).filter(lambda x: x[0] < 2)
+        assert int(ds.cardinality()) == tf.data.UNKNOWN_CARDINALITY
+        gan.fit(ds.batch(8), verbose=0)
+        assert [int(opt.iterations) for opt in gan.optimizers.values()] == [4, 4]
+
+    @pytest.mark.parametrize("x", [np.array([["a", "b"]] * 8), np.full((8, 2), None)])
+    def test_samples_that_are_not_numbers(self, x):
+        gan = compiled(tiny_gan())
+        before = weights(gan)
+        with pytest.raises(
+            ValueError, match=r"^Expected real samples as floats.*Received dtype="
+        ):
+            gan.fit(x, batch_size=8, verbose=0)
+        assert_untouched(gan, before)
+
+    def test_strings_in_a_dataset(self):
+        ds = tf.data.Dataset.from_tensor_slices(np.array([["a", "b"]] * 8)).batch(4)
+        with pytest.raises(ValueError, match=r"Received dtype=string"):
+            compiled(tiny_gan()).fit(ds, verbose=0)
+
+    def test_fit_before_compile(self):
+        with pytest.raises(
+            RuntimeError,
+            match=r"^Expected a compiled model: call `GAN.compile\(d_optimizer=..., "
+            r"g_optimizer=...\)` before `fit` or `evaluate`. Received: a GAN that "
+            r"was not compiled.$",
+        ):
+            tiny_gan().fit(points(), verbose=0)
 
     @pytest.mark.parametrize("batch_size", [0, -4, 2.5])
     def test_batch_size_below_one(self, batch_size):
@@ -227,6 +257,9 @@ class TestDatasetBatchesCheckedAsTheyArrive:
             "Expected real samples to be finite numbers. Received: batch 2 of the "
             "dataset (counted from 0 in each pass) holds 1 NaN or infinite value(s)."
         )
+        # Batches 0 and 1 were trained on; the refused batch 2 moved no step
+        # count either (Adam's bias correction reads them).
+        assert [int(opt.iterations) for opt in gan.optimizers.values()] == [2, 2]
         reference = trained(
             compiled(tiny_gan()),
             initial,
@@ -423,6 +456,17 @@ class TestOptimizerNames:
     def test_every_listed_name_is_accepted(self):
         for name in _base.optimizer_names():
             assert isinstance(keras.optimizers.get(name), keras.optimizers.Optimizer)
+
+    @pytest.mark.parametrize("value", [0, -1, 2.5])
+    def test_steps_per_execution_below_one(self, value):
+        with pytest.raises(
+            ValueError,
+            match=rf"^Expected `steps_per_execution` to be an integer >= 1. "
+            rf"Received: steps_per_execution={value}$",
+        ):
+            tiny_gan().compile(
+                d_optimizer="adam", g_optimizer="adam", steps_per_execution=value
+            )
 
     def test_not_an_optimizer(self):
         with pytest.raises(ValueError, match=r"Received: g_optimizer=3$"):

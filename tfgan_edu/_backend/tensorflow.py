@@ -21,10 +21,18 @@ class TrainerMixin:
 def train_step(model, step, data):
     """Runs the model's step `step` on `data`: Keras calls `train_step(data)` here.
 
+    Every op of the step waits for the batch. Without that, ops that do not
+    read it, such as each optimizer's `iterations.assign_add(1)`, ran
+    before `get_next` failed: a batch refused as it arrived (or the end of a
+    dataset of unknown size) still advanced the step counts, which Adam's
+    bias correction reads, though no weight moved.
+
     Returns:
         `step(data)`, the logs (see `_multi_worker_logs`).
     """
-    return _multi_worker_logs(model, step(data))
+    batch = tf.nest.flatten(data, expand_composites=True)  # Keras pads with None
+    with tf.control_dependencies([t for t in batch if tf.is_tensor(t)]):
+        return _multi_worker_logs(model, step(data))
 
 
 def test_step(model, step, data):

@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 
 from tfgan_edu import data as data_module
 from tfgan_edu import metrics, networks, recipes, viz
-from tfgan_edu._checks import check_int
+from tfgan_edu._checks import check_int, check_positive_number
 from tfgan_edu.data import toy2d
 from tfgan_edu.experiments.training import default_gan
 from tfgan_edu.models import GAN, VAE, VAEGAN
@@ -94,7 +94,8 @@ def default_vae(
     """
     shape = _shape(data)
     image = len(shape) == 3
-    latent_dim = latent_dim or (IMAGE_LATENT_DIM if image else TOY_LATENT_DIM)
+    if latent_dim is None:
+        latent_dim = IMAGE_LATENT_DIM if image else TOY_LATENT_DIM
     likelihood = likelihood or ("bernoulli" if image else "gaussian")
     if seed is not None:
         keras.utils.set_random_seed(seed)
@@ -173,9 +174,14 @@ def default_vaegan(
     shape = _shape(data)
     image = len(shape) == 3
     settings = recipes.defaults_for(shape)
-    latent_dim = latent_dim or (IMAGE_LATENT_DIM if image else TOY_LATENT_DIM)
+    if latent_dim is None:
+        latent_dim = IMAGE_LATENT_DIM if image else TOY_LATENT_DIM
     gamma = (0.01 if image else 1.0) if gamma is None else gamma
-    learning_rate = learning_rate or settings.learning_rate
+    learning_rate = (
+        settings.learning_rate
+        if learning_rate is None
+        else check_positive_number("learning_rate", learning_rate)
+    )
     if seed is not None:
         keras.utils.set_random_seed(seed)
     if image:
@@ -327,7 +333,8 @@ def compare(
     """
     names = _check_arguments(data, epochs, models, n_samples)
     image = len(_shape(data)) == 3
-    batch_size = batch_size or recipes.defaults_for(data).batch_size
+    if batch_size is None:
+        batch_size = recipes.defaults_for(data).batch_size
     dataset = data_module.load(
         data,
         batch_size=batch_size,

@@ -478,7 +478,11 @@ def _fit_pix2pix(
     if initial_weights is not None:
         generator.set_weights(initial_weights)
     model = Pix2Pix(generator, discriminator, l1_weight=l1_weight)
-    d_rate = config.d_learning_rate or config.learning_rate
+    d_rate = (
+        config.learning_rate
+        if config.d_learning_rate is None
+        else config.d_learning_rate
+    )
     model.compile(d_optimizer=_adam(config, d_rate), g_optimizer=_adam(config))
     model.fit(data, epochs=epochs, steps_per_epoch=steps_per_epoch, verbose=0)
     return model.generator

@@ -21,6 +21,7 @@ import numpy as np
 from tfgan_edu import callbacks as callbacks_module
 from tfgan_edu import data as data_module
 from tfgan_edu import metrics, recipes, viz
+from tfgan_edu._checks import check_positive_number
 from tfgan_edu.data import toy2d
 from tfgan_edu.models import GAN
 
@@ -90,7 +91,11 @@ def default_gan(
     (3, 2)
     """
     settings = recipes.defaults_for(data)
-    rate = learning_rate or settings.learning_rate
+    rate = (
+        settings.learning_rate
+        if learning_rate is None
+        else check_positive_number("learning_rate", learning_rate)
+    )
     return recipes.build_gan(
         data,
         latent_dim=latent_dim,
@@ -266,7 +271,8 @@ def train(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     settings = recipes.defaults_for(data)
-    batch_size = batch_size or settings.batch_size
+    if batch_size is None:
+        batch_size = settings.batch_size
     load_kwargs = {} if n is None else {"n": n}
     dataset = data_module.load(data, batch_size=batch_size, seed=seed, **load_kwargs)
     if recipe is not None:

@@ -49,7 +49,11 @@ def _to_unit(images, value_range) -> tf.Tensor:
     return (tf.cast(tf.convert_to_tensor(images), tf.float32) - low) / (high - low)
 
 
-def _per_image(metric, predictions, targets, value_range) -> np.ndarray:
+SSIM_WINDOW = 11
+"""Side of `tf.image.ssim`'s default Gaussian window: the images' minimum size."""
+
+
+def _per_image(metric, predictions, targets, value_range, min_size=1) -> np.ndarray:
     value_range = check_range(value_range)
     predictions = _to_unit(predictions, value_range)
     targets = _to_unit(targets, value_range)
@@ -58,6 +62,11 @@ def _per_image(metric, predictions, targets, value_range) -> np.ndarray:
             "Expected predictions and targets of the same shape (batch, height, "
             f"width, channels). Received: predictions.shape={tuple(predictions.shape)}, "
             f"targets.shape={tuple(targets.shape)}"
+        )
+    if min(predictions.shape[1:3]) < min_size:
+        raise ValueError(
+            f"Expected images of at least {min_size}x{min_size} pixels (the side "
+            f"of SSIM's window). Received: images of shape {tuple(predictions.shape)}"
         )
     return metric(predictions, targets, max_val=1.0).numpy().astype(np.float64)
 
@@ -112,7 +121,11 @@ def ssim(predictions, targets, value_range=DEFAULT_RANGE) -> float:
     >>> ssim(x, x)
     1.0
     """
-    return float(np.mean(_per_image(tf.image.ssim, predictions, targets, value_range)))
+    return float(
+        np.mean(
+            _per_image(tf.image.ssim, predictions, targets, value_range, SSIM_WINDOW)
+        )
+    )
 
 
 DEFAULT_CUTOFF: float = 0.25
@@ -266,7 +279,9 @@ def paired_image_quality(
         else:
             predictions = translate(inputs)
         psnrs.append(_per_image(tf.image.psnr, predictions, targets, value_range))
-        ssims.append(_per_image(tf.image.ssim, predictions, targets, value_range))
+        ssims.append(
+            _per_image(tf.image.ssim, predictions, targets, value_range, SSIM_WINDOW)
+        )
     if not psnrs:
         raise ValueError("Expected a dataset with at least one batch. Received: none")
     psnrs, ssims = np.concatenate(psnrs), np.concatenate(ssims)

@@ -52,6 +52,7 @@ import tensorflow as tf
 
 from tfgan_edu import _backend
 from tfgan_edu import losses as losses_module
+from tfgan_edu._checks import check_int
 from tfgan_edu.data.pipeline import FollowEpochs
 from tfgan_edu.models import _common
 
@@ -213,7 +214,8 @@ class AdversarialModel(BACKEND.TrainerMixin, keras.Model):
             ValueError: a player without an optimizer, an optimizer name
                 Keras does not know (the message lists the accepted ones),
                 or one optimizer object given to two players (each keeps
-                its own step count and moment estimates).
+                its own step count and moment estimates), or a
+                `steps_per_execution` that is not an integer >= 1.
         """
         optimizers = {arg: _get_optimizer(arg, opt) for arg, opt in optimizers.items()}
         missing = [arg for arg, opt in optimizers.items() if opt is None]
@@ -232,6 +234,8 @@ class AdversarialModel(BACKEND.TrainerMixin, keras.Model):
                 "keeps its own step count and moment estimates. Received "
                 f"{received}{_join(list(optimizers))}."
             )
+        if "steps_per_execution" in kwargs:
+            check_int("steps_per_execution", kwargs["steps_per_execution"])
         if self.dtype_policy.name == "mixed_float16":
             # Float16 gradients underflow: every player's loss is scaled
             # (Keras wraps its own `optimizer` in its compile; the others
@@ -273,8 +277,9 @@ class AdversarialModel(BACKEND.TrainerMixin, keras.Model):
         if not self.optimizers:
             args = ", ".join(f"{player.optimizer}=..." for player in self.PLAYERS)
             raise RuntimeError(
-                f"Call `{type(self).__name__}.compile({args})` before `fit` or "
-                "`evaluate`."
+                f"Expected a compiled model: call `{type(self).__name__}.compile"
+                f"({args})` before `fit` or `evaluate`. Received: a "
+                f"{type(self).__name__} that was not compiled."
             )
 
     # ---------------------------------------------------------------- fit
@@ -328,14 +333,6 @@ class AdversarialModel(BACKEND.TrainerMixin, keras.Model):
             if error is None:
                 raise
             raise error from None
-        runs = kwargs.get("epochs", 1) > kwargs.get("initial_epoch", 0)
-        if runs and not history.history:
-            # A dataset of unknown size that turned out empty (Keras warns
-            # that the input ran out of data and returns an empty History).
-            raise ValueError(
-                "Expected at least one batch to train on. Received: a dataset "
-                "that yielded no batch"
-            )
         return history
 
     def _batch_assertions(self, batch, index):

@@ -140,8 +140,11 @@ def single_element(batch):
 
 def check_sample_spec(shape, dtype, data_shape):
     """Raises unless samples of `shape` (no batch axis) and `dtype` fit `data_shape`."""
-    dtype = keras.backend.standardize_dtype(dtype)
-    if "int" in dtype or dtype == "bool":
+    try:
+        dtype = keras.backend.standardize_dtype(dtype)
+    except ValueError:  # strings, objects: no Keras dtype at all
+        dtype = getattr(dtype, "name", str(dtype))
+    if "float" not in dtype:
         raise ValueError(
             "Expected real samples as floats (images scaled to [-1, 1]). Received "
             f"dtype={dtype}. Convert uint8 images with `tge.data.from_numpy` or "
@@ -319,8 +322,9 @@ def check_callbacks(callbacks, has_keras_optimizer):
 def check_not_empty(x):
     """Raises when `fit`'s data holds no sample (Keras returns an empty `History`).
 
-    A dataset of unknown size (after `filter`, say) cannot be told empty
-    before it is read; `fit` checks it after (see `AdversarialModel.fit`).
+    A dataset of unknown size (after `filter`, say) is read up to its first
+    batch to tell (a separate iterator: training reads it again from the
+    start).
 
     Example:
 
@@ -330,10 +334,18 @@ def check_not_empty(x):
     ValueError: Expected at least one sample to train on. Received: an array of shape (0, 2)
     """
     if isinstance(x, tf.data.Dataset):
-        if int(x.cardinality()) == 0:
+        cardinality = int(x.cardinality())
+        if cardinality == 0:
             raise ValueError(
                 "Expected at least one batch to train on. Received: an empty "
                 "tf.data.Dataset (cardinality 0)"
+            )
+        if cardinality == tf.data.UNKNOWN_CARDINALITY and not any(
+            True for _ in x.take(1)
+        ):
+            raise ValueError(
+                "Expected at least one batch to train on. Received: a dataset "
+                "that yielded no batch"
             )
     elif isinstance(x, np.ndarray) and (x.ndim == 0 or len(x) == 0):
         raise ValueError(
