@@ -170,14 +170,9 @@ def test_the_committed_chapter_figures_are_not_blank(path):
 def test_gallery_pictures_from_full_runs_match_them_and_are_not_blank():
     # The landing page's generated digits are chapter 2's committed figure,
     # byte for byte (`python scripts/make_gallery.py` copies it), and real.
-    import importlib.util
+    from tests._scripts import load_script
 
-    root = Path(__file__).parents[1]
-    spec = importlib.util.spec_from_file_location(
-        "make_gallery", root / "scripts" / "make_gallery.py"
-    )
-    gallery = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(gallery)
+    gallery = load_script("scripts/make_gallery.py")
     for name, (notebook, marker) in gallery.FROM_FULL_RUNS.items():
         source = EXECUTED / notebook
         if not source.is_file():

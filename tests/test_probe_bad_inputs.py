@@ -1,26 +1,14 @@
 """`scripts/probe_bad_inputs.py`: every bad input of its catalog is refused
 clearly and before any work, and its classifier tells the outcomes apart."""
 
-import importlib.util
 import json
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).parents[1]
+from tests._scripts import load_script
 
-
-def _module():
-    spec = importlib.util.spec_from_file_location(
-        "probe_bad_inputs", ROOT / "scripts" / "probe_bad_inputs.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-probe = _module()
+probe = load_script("scripts/probe_bad_inputs.py")
 
 
 def test_the_classifier_tells_each_outcome_apart():

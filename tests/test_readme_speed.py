@@ -2,26 +2,18 @@
 the benchmarks' JSON: a number edited by hand, or JSON re-measured without
 regenerating the README, fails here."""
 
-import importlib.util
 import json
 import shutil
 from pathlib import Path
 
 import pytest
 
+from tests._scripts import load_script
+
 ROOT = Path(__file__).parents[1]
 
 
-def _module():
-    spec = importlib.util.spec_from_file_location(
-        "readme_speed", ROOT / "benchmarks" / "readme_speed.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-readme_speed = _module()
+readme_speed = load_script("benchmarks/readme_speed.py")
 
 
 def test_the_readme_section_is_the_rendering_of_the_results():
