@@ -199,6 +199,7 @@ def build_gan(
             Keras' per-step work is a large part of them (8 steps per call
             measured faster by `benchmarks/throughput.py`), 1 for images.
             With 8, callbacks' `on_train_batch_end` runs every 8 steps.
+            Always 1 on the PyTorch backend, whose trainer takes no other.
         **compile_kwargs: loss, d_steps and regularizers for `GAN.compile`.
 
     Returns:
@@ -226,7 +227,9 @@ def build_gan(
     if jit_compile is None:  # as earlier versions took it: the default
         jit_compile = "auto"
     if steps_per_execution is None:
-        steps_per_execution = 8 if len(shape) == 1 else 1
+        # Keras' PyTorch trainer runs one step per call.
+        vectors = len(shape) == 1 and keras.backend.backend() != "torch"
+        steps_per_execution = 8 if vectors else 1
     gan = GAN(generator, discriminator, latent_dim=latent_dim, seed=seed)
     gan.compile(
         d_optimizer=optimizer(),

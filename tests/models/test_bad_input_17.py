@@ -468,6 +468,18 @@ class TestOptimizerNames:
                 d_optimizer="adam", g_optimizer="adam", steps_per_execution=value
             )
 
+    def test_several_steps_per_execution_on_pytorch(self, monkeypatch):
+        # Keras' PyTorch trainer refuses them only when `fit` starts.
+        monkeypatch.setattr(_base.BACKEND, "NAME", "torch")
+        with pytest.raises(
+            ValueError,
+            match=r"^Expected steps_per_execution=1 on the PyTorch backend: .* "
+            r"Received: steps_per_execution=8$",
+        ):
+            tiny_gan().compile(
+                d_optimizer="adam", g_optimizer="adam", steps_per_execution=8
+            )
+
     def test_not_an_optimizer(self):
         with pytest.raises(ValueError, match=r"Received: g_optimizer=3$"):
             tiny_gan().compile(d_optimizer="adam", g_optimizer=3)

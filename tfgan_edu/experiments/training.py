@@ -79,7 +79,8 @@ def default_gan(
             faster, see `benchmarks/throughput.py`), on on a GPU.
         steps_per_execution: passed to `compile`. Defaults to 8 for
             vectors (their steps are short enough for Keras' per-step work
-            to matter), 1 for images; see `tfgan_edu.recipes.build_gan`.
+            to matter), 1 for images and on PyTorch; see
+            `tfgan_edu.recipes.build_gan`.
 
     Returns:
         A compiled `tfgan_edu.GAN`.

@@ -26,7 +26,8 @@ from tfgan_edu.models._base import AdversarialModel
 # two-player step is slow to compile and fragile, so each backend tries
 # the compilation mode it trains well with.
 _JIT_CANDIDATES = {"tensorflow": (False, True), "jax": (True,), "torch": (False,)}
-_STEPS_PER_EXECUTION = (1, 8)
+# Keras' PyTorch trainer runs one step per call.
+_STEPS_PER_EXECUTION = {"tensorflow": (1, 8), "jax": (1, 8), "torch": (1,)}
 
 
 @dataclasses.dataclass
@@ -131,7 +132,7 @@ def tune_step(
     *,
     batch_size=None,
     jit_compile=None,
-    steps_per_execution=_STEPS_PER_EXECUTION,
+    steps_per_execution=None,
     seconds=3.0,
     apply=True,
     verbose=True,
@@ -155,7 +156,8 @@ def tune_step(
             and `True` on TensorFlow, `True` on JAX, `False` on PyTorch.
         steps_per_execution: the values of `steps_per_execution` to try.
             Default `(1, 8)`: 8 steps per compiled call saves Keras'
-            per-step work (callbacks, logs), which matters for small models.
+            per-step work (callbacks, logs), which matters for small models;
+            `(1,)` on PyTorch, whose trainer runs one step per call.
         seconds: the time to train each candidate for (after its first
             call). Default 3.
         apply: set the fastest setting on `model` (as `compile` would, so
@@ -190,6 +192,8 @@ def tune_step(
     model._check_compiled()
     if jit_compile is None:
         jit_compile = _JIT_CANDIDATES[keras.backend.backend()]
+    if steps_per_execution is None:
+        steps_per_execution = _STEPS_PER_EXECUTION[keras.backend.backend()]
     jit_modes = tuple(jit_compile)
     executions = tuple(steps_per_execution)
     if not jit_modes or not executions:

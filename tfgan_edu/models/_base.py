@@ -215,7 +215,9 @@ class AdversarialModel(BACKEND.TrainerMixin, keras.Model):
                 Keras does not know (the message lists the accepted ones),
                 or one optimizer object given to two players (each keeps
                 its own step count and moment estimates), or a
-                `steps_per_execution` that is not an integer >= 1.
+                `steps_per_execution` that is not an integer >= 1 (or not 1
+                on the PyTorch backend, which Keras would refuse only in
+                `fit`).
         """
         optimizers = {arg: _get_optimizer(arg, opt) for arg, opt in optimizers.items()}
         missing = [arg for arg, opt in optimizers.items() if opt is None]
@@ -235,7 +237,13 @@ class AdversarialModel(BACKEND.TrainerMixin, keras.Model):
                 f"{received}{_join(list(optimizers))}."
             )
         if "steps_per_execution" in kwargs:
-            check_int("steps_per_execution", kwargs["steps_per_execution"])
+            steps = check_int("steps_per_execution", kwargs["steps_per_execution"])
+            if steps > 1 and BACKEND.NAME == "torch":
+                raise ValueError(
+                    "Expected steps_per_execution=1 on the PyTorch backend: "
+                    "Keras' PyTorch trainer runs one step per call. Received: "
+                    f"steps_per_execution={steps}"
+                )
         if self.dtype_policy.name == "mixed_float16":
             # Float16 gradients underflow: every player's loss is scaled
             # (Keras wraps its own `optimizer` in its compile; the others
