@@ -40,7 +40,7 @@ import numbers
 import numpy as np
 import tensorflow as tf
 
-from tfgan_edu._checks import check_choice, check_int
+from tfgan_edu._checks import check_choice, check_int, check_positive_number
 from tfgan_edu.data import _embedded, photos
 from tfgan_edu.data.pipeline import make_dataset
 
@@ -257,16 +257,7 @@ def _stateless_seed(seed) -> tf.Tensor:
 def _check_degradation_args(task, channels, size, noise_std, factor, mask_size):
     """Validates the arguments of one task (the others' arguments are ignored)."""
     if task == "denoise":
-        if (
-            isinstance(noise_std, bool)
-            or not isinstance(noise_std, numbers.Real)
-            or not np.isfinite(noise_std)
-            or noise_std <= 0
-        ):
-            raise ValueError(
-                "Expected `noise_std` to be a finite number > 0. "
-                f"Received: noise_std={noise_std!r}"
-            )
+        check_positive_number("noise_std", noise_std)
     elif task == "super_resolution":
         if factor not in SR_FACTORS or isinstance(factor, bool):
             raise ValueError(
