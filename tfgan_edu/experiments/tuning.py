@@ -4,8 +4,8 @@
 Which setting is fastest depends on the machine, not only on the model:
 whether XLA's fused kernels beat the oneDNN kernels TensorFlow calls without
 it depends on the CPU (or GPU), and `steps_per_execution` pays off only when
-a step is short enough for Keras' per-step loop to matter. `benchmarks/throughput.py` measures both on
-the machine at hand; `tune_step` does the same for any model in a few
+a step is short enough for Keras' per-step loop to matter.
+`benchmarks/throughput.py` measures both on the machine at hand; `tune_step` does the same for any model in a few
 seconds per candidate, and leaves the model's weights, optimizer state and
 noise seed as it found them.
 """
