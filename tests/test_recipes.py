@@ -71,6 +71,17 @@ def test_one_training_epoch_runs(name):
     assert all(np.isfinite(v[0]) for v in history.history.values())
 
 
+def test_steps_per_execution_follows_the_backend(monkeypatch):
+    """8 steps per call for vectors where Keras' trainer loops (TensorFlow,
+    JAX); 1 where it runs one step per call (PyTorch), images 1 everywhere."""
+    from tfgan_edu import _backend
+
+    assert recipes.dcgan("ring", seed=0).steps_per_execution == 8
+    monkeypatch.setattr(_backend.current(), "SEVERAL_STEPS_PER_CALL", False)
+    assert recipes.dcgan("ring", seed=0).steps_per_execution == 1
+    assert tge.experiments.default_gan("ring", seed=0).steps_per_execution == 1
+
+
 def test_learning_rate_override_and_unknown_name():
     assert float(
         recipes.wgan_gp("ring", learning_rate=3e-4).d_optimizer.learning_rate

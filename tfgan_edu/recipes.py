@@ -30,7 +30,7 @@ import dataclasses
 
 import keras
 
-from tfgan_edu import networks
+from tfgan_edu import _backend, networks
 from tfgan_edu._checks import check_positive_number
 from tfgan_edu.data import toy2d
 from tfgan_edu.models import GAN
@@ -227,9 +227,8 @@ def build_gan(
     if jit_compile is None:  # as earlier versions took it: the default
         jit_compile = "auto"
     if steps_per_execution is None:
-        # Keras' PyTorch trainer runs one step per call.
-        vectors = len(shape) == 1 and keras.backend.backend() != "torch"
-        steps_per_execution = 8 if vectors else 1
+        several = _backend.current().SEVERAL_STEPS_PER_CALL
+        steps_per_execution = 8 if len(shape) == 1 and several else 1
     gan = GAN(generator, discriminator, latent_dim=latent_dim, seed=seed)
     gan.compile(
         d_optimizer=optimizer(),

@@ -47,6 +47,19 @@ def test_best_is_the_fastest_row_and_is_applied():
     assert result.table().count("\n") == 3
 
 
+def test_default_candidates_follow_the_backend(monkeypatch):
+    from tfgan_edu import _backend
+
+    data = toy2d.sample("ring", n=512, seed=0)
+    kwargs = dict(batch_size=128, jit_compile=(False,), seconds=0.1, verbose=False)
+    rows = tge.experiments.tune_step(_ring_gan(), data, **kwargs).rows
+    assert [row["steps_per_execution"] for row in rows] == [1, 8]
+    # Keras' PyTorch trainer runs one step per call: only 1 is tried there.
+    monkeypatch.setattr(_backend.current(), "SEVERAL_STEPS_PER_CALL", False)
+    rows = tge.experiments.tune_step(_ring_gan(), data, **kwargs).rows
+    assert [row["steps_per_execution"] for row in rows] == [1]
+
+
 def test_training_after_tuning_is_the_training_without_it():
     data = toy2d.sample("ring", n=512, seed=1)
     tuned, plain = _ring_gan(), _ring_gan()

@@ -471,9 +471,10 @@ class TestOptimizerNames:
     def test_several_steps_per_execution_on_pytorch(self, monkeypatch):
         # Keras' PyTorch trainer refuses them only when `fit` starts.
         monkeypatch.setattr(_base.BACKEND, "NAME", "torch")
+        monkeypatch.setattr(_base.BACKEND, "SEVERAL_STEPS_PER_CALL", False)
         with pytest.raises(
             ValueError,
-            match=r"^Expected steps_per_execution=1 on the PyTorch backend: .* "
+            match=r"^Expected steps_per_execution=1 on the 'torch' backend: .* "
             r"Received: steps_per_execution=8$",
         ):
             tiny_gan().compile(

@@ -55,6 +55,8 @@ from tfgan_edu._backend.single_device import (  # noqa: F401 - this backend's AP
 )
 
 NAME = "jax"
+# Whether `compile(steps_per_execution=n)` with n > 1 works: its jitted function loops over the steps.
+SEVERAL_STEPS_PER_CALL = True
 
 
 class _StepScope(keras.StatelessScope):

@@ -12,6 +12,8 @@ from __future__ import annotations
 import tensorflow as tf
 
 NAME = "tensorflow"
+# Whether `compile(steps_per_execution=n)` with n > 1 works: its `tf.function` loops over the steps.
+SEVERAL_STEPS_PER_CALL = True
 
 
 class TrainerMixin:

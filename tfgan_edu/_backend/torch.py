@@ -35,6 +35,8 @@ from tfgan_edu._backend.single_device import (  # noqa: F401 - this backend's AP
 )
 
 NAME = "torch"
+# Whether `compile(steps_per_execution=n)` with n > 1 works: Keras' PyTorch trainer runs one step per call.
+SEVERAL_STEPS_PER_CALL = False
 
 
 class TrainerMixin:

@@ -19,6 +19,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from tfgan_edu import _backend
 from tfgan_edu.models._base import AdversarialModel
 
 # The settings a backend can run well. Keras' JAX trainer without `jit`
@@ -26,8 +27,6 @@ from tfgan_edu.models._base import AdversarialModel
 # two-player step is slow to compile and fragile, so each backend tries
 # the compilation mode it trains well with.
 _JIT_CANDIDATES = {"tensorflow": (False, True), "jax": (True,), "torch": (False,)}
-# Keras' PyTorch trainer runs one step per call.
-_STEPS_PER_EXECUTION = {"tensorflow": (1, 8), "jax": (1, 8), "torch": (1,)}
 
 
 @dataclasses.dataclass
@@ -193,7 +192,8 @@ def tune_step(
     if jit_compile is None:
         jit_compile = _JIT_CANDIDATES[keras.backend.backend()]
     if steps_per_execution is None:
-        steps_per_execution = _STEPS_PER_EXECUTION[keras.backend.backend()]
+        several = _backend.current().SEVERAL_STEPS_PER_CALL
+        steps_per_execution = (1, 8) if several else (1,)
     jit_modes = tuple(jit_compile)
     executions = tuple(steps_per_execution)
     if not jit_modes or not executions:

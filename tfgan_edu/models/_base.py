@@ -238,11 +238,11 @@ class AdversarialModel(BACKEND.TrainerMixin, keras.Model):
             )
         if "steps_per_execution" in kwargs:
             steps = check_int("steps_per_execution", kwargs["steps_per_execution"])
-            if steps > 1 and BACKEND.NAME == "torch":
+            if steps > 1 and not BACKEND.SEVERAL_STEPS_PER_CALL:
                 raise ValueError(
-                    "Expected steps_per_execution=1 on the PyTorch backend: "
-                    "Keras' PyTorch trainer runs one step per call. Received: "
-                    f"steps_per_execution={steps}"
+                    f"Expected steps_per_execution=1 on the {BACKEND.NAME!r} "
+                    "backend: Keras' trainer for it runs one step per call. "
+                    f"Received: steps_per_execution={steps}"
                 )
         if self.dtype_policy.name == "mixed_float16":
             # Float16 gradients underflow: every player's loss is scaled
