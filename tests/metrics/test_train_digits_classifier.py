@@ -1,6 +1,7 @@
 """Tests of the script that trains the shipped digits classifier."""
 
 import json
+import os
 import platform
 
 import numpy as np
@@ -99,9 +100,13 @@ def test_bad_dataset_is_refused():
 # The CPU the shipped mnist_5k assets were reproduced on, bit for bit
 # (/proc/cpuinfo's model name, 2026-12-04). oneDNN picks its kernels by
 # CPU, and float32 round-off then differs: the digits assets, made on an
-# AMD EPYC, were not reproduced on this Xeon. On another CPU the retrained
-# classifier is held to the shipped accuracy instead of its bits.
+# AMD EPYC, were not reproduced on this Xeon. On another CPU only the
+# accuracy can be compared, and the retraining takes 10 to 15 minutes of a
+# 2-core AMD EPYC with AVX2 (872 s in a fresh-clone `make test` on
+# 2026-12-05, a third of that run's slowest worker): it runs there only
+# when this variable is set.
 REPRODUCED_ON = "Intel(R) Xeon(R) Processor"
+RETRAIN_ELSEWHERE = "TFGAN_EDU_RETRAIN_CLASSIFIER"
 
 
 def _cpu_model() -> str:
@@ -128,6 +133,13 @@ def test_the_script_reproduces_the_shipped_assets_bit_for_bit(dataset, tmp_path)
     neither by this script nor by its version before the MNIST change
     (commit 7a9728d), whose full 15-epoch training this script matches
     weight for weight (checked the same day)."""
+    cpu = _cpu_model()
+    if cpu != REPRODUCED_ON and not os.environ.get(RETRAIN_ELSEWHERE):
+        pytest.skip(
+            f"the shipped {dataset} assets were made on {REPRODUCED_ON!r}, and "
+            f"on this CPU ({cpu!r}) only their accuracy could be compared, "
+            f"after 10-15 minutes of training: set {RETRAIN_ELSEWHERE}=1 to run it"
+        )
     assert script.main(["--dataset", dataset, "--out", str(tmp_path)]) == 0
     name = features.REFERENCE_EXTRACTORS[dataset]
     weights_file, info_file = features.CLASSIFIER_FILES[name]
@@ -135,7 +147,7 @@ def test_the_script_reproduces_the_shipped_assets_bit_for_bit(dataset, tmp_path)
     info = features.shipped_classifier_info(name)
     for key in ("epochs", "seed", "config"):
         assert record[key] == info[key], key
-    if _cpu_model() != REPRODUCED_ON:
+    if cpu != REPRODUCED_ON:
         assert abs(record["test_accuracy"] - info["test_accuracy"]) <= 0.01
         return
     shipped = features.shipped_classifier(name)
