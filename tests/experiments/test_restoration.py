@@ -454,3 +454,22 @@ def test_perception_distortion_smoke_benchmark_writes_its_table(tmp_path):
     ]
     for row in payload["rows"]:
         assert {"psnr", "ssim", "hf_ratio", "seconds"} <= set(row)
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("steps", 0),
+        ("batch_size", 2.0),
+        ("depth", -1),
+        ("seed", -1),
+        ("learning_rate", 0),
+        ("d_learning_rate", 0.0),
+        ("d_learning_rate", float("nan")),
+        ("l1_weight", -1.0),
+    ],
+)
+def test_a_bad_training_configuration_is_refused_when_made(field, value):
+    with pytest.raises(ValueError, match=rf"^Expected .* Received: {field}="):
+        dataclasses.replace(restoration.DEFAULT, **{field: value})
+    assert restoration.TrainConfig(d_learning_rate=None).d_learning_rate is None

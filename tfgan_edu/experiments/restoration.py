@@ -71,6 +71,7 @@ import keras
 import numpy as np
 import pandas as pd
 
+from tfgan_edu._checks import check_int, check_non_negative, check_positive_number
 from tfgan_edu.data import image_pairs, photos
 from tfgan_edu.metrics.image_quality import high_frequency_ratio, psnr, ssim
 
@@ -127,6 +128,11 @@ class TrainConfig:
             L1-only U-Net and takes `steps` more steps with the adversarial
             term added (the L1 solution, then sharpened). Defaults to
             `True`; `False`: both start from the same initial weights.
+
+    Raises:
+        ValueError: a field out of its range (counts below 1, a negative
+            seed, a rate that is not a finite number > 0, a negative
+            `l1_weight`), when the configuration is made.
     """
 
     steps: int = 800
@@ -138,6 +144,16 @@ class TrainConfig:
     seed: int = 0
     d_learning_rate: float | None = None
     warm_start: bool = True
+
+    def __post_init__(self):
+        # Checked when the configuration is made, before any training.
+        for name in ("steps", "batch_size", "base_filters", "depth"):
+            check_int(name, getattr(self, name))
+        check_int("seed", self.seed, minimum=0)
+        check_positive_number("learning_rate", self.learning_rate)
+        if self.d_learning_rate is not None:
+            check_positive_number("d_learning_rate", self.d_learning_rate)
+        check_non_negative("l1_weight", self.l1_weight)
 
 
 DEFAULT = TrainConfig()
