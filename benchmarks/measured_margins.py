@@ -14,8 +14,9 @@ upper one; negative where a seed breaks it).
     python benchmarks/measured_margins.py [--only NAME ...] [--seeds 0 1 2 3 4]
 
 Writes JSON (default benchmarks/results/measured_margins.json), updated after
-each measurement, so that a partial run keeps what it measured; `--only`
-adds to or replaces the measurements already in the file, and `--report`
+each measurement, so that a partial run keeps what it measured; the rows of
+seeds not measured again are kept (each row names its date and machine),
+and `--report`
 prints the table of the file, its checks recomputed with the thresholds
 written here.
 """
@@ -447,11 +448,15 @@ def main(argv=None):
     for name in names:
         if not args.report:
             print(f"{name}: {MEASUREMENTS[name].test}", flush=True)
+            # Rows of other seeds already stored are kept; a seed measured
+            # again replaces its row.
+            rows = {row["seed"]: row for row in results.get(name, {}).get("rows", [])}
+            when = {"date": date.today().isoformat(), "machine": describe_machine()}
+            for row in measure(name, args.seeds):
+                rows[row["seed"]] = {**row, **when}
             results[name] = {
                 "test": MEASUREMENTS[name].test,
-                "date": date.today().isoformat(),
-                "machine": describe_machine(),
-                "rows": measure(name, args.seeds),
+                "rows": sorted(rows.values(), key=lambda row: row["seed"]),
             }
         # The checks are recomputed from the rows with the thresholds above.
         results[name]["checks"] = summarize(name, results[name]["rows"])

@@ -53,14 +53,15 @@ def test_a_run_stores_the_tests_values_and_the_report_recomputes_them(tmp_path):
     argv = ["--only", "pr_mode_collapse", "--seeds", "6", "1", "--out", str(out)]
     assert margins.main(argv) == 0
     result = json.loads(out.read_text())["results"]["pr_mode_collapse"]
-    assert [row["seed"] for row in result["rows"]] == [6, 1]
+    assert [row["seed"] for row in result["rows"]] == [1, 6]
     # Seed 6 is the test's: the same computation as
     # tests/metrics/test_precision_recall.py::test_mode_collapse_keeps_precision_and_loses_recall.
     rng = np.random.default_rng(6)
     centres = np.array([[0.0, 0.0], [10.0, 0.0], [0.0, 10.0], [10.0, 10.0]])
     real = centres[rng.integers(0, 4, 800)] + rng.normal(size=(800, 2))
     fake = centres[0] + rng.normal(size=(800, 2))
-    row = result["rows"][0]
+    row = result["rows"][1]
+    assert {"date", "machine", "seconds"} <= set(row)
     assert row["precision"] == precision_recall(real, fake)["precision"]
     assert row["recall"] == precision_recall(real, fake)["recall"]
     coverage = density_coverage(real, fake)["coverage"]
@@ -80,3 +81,9 @@ def test_a_run_stores_the_tests_values_and_the_report_recomputes_them(tmp_path):
     stored = out.read_text()
     assert margins.main(["--report", "--out", str(out)]) == 0
     assert json.loads(out.read_text()) == json.loads(stored)
+    # Another seed is added; the stored ones are kept as they were.
+    argv = ["--only", "pr_mode_collapse", "--seeds", "2", "--out", str(out)]
+    assert margins.main(argv) == 0
+    rows = json.loads(out.read_text())["results"]["pr_mode_collapse"]["rows"]
+    assert [r["seed"] for r in rows] == [1, 2, 6]
+    assert [rows[0], rows[2]] == result["rows"]

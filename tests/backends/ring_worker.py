@@ -5,6 +5,11 @@ the recipes' defaults for vectors (MLPs, batch 128, Adam 1e-3), 30 epochs
 (5,850 generator steps) unless given, then `tge.metrics.mode_coverage` of
 2,500 samples. Writes `{seed: {"modes": ..., "high_quality": ...,
 "seconds": ...}}`.
+
+The test asks for all 8 modes on `NEEDED` of the 3 seeds, so the worker
+stops as soon as the remaining seeds cannot change that answer (after seeds
+0 and 1 when both find every mode, or both miss one), and leaves the
+remaining seeds out of the file.
 """
 
 import json
@@ -20,6 +25,7 @@ import tfgan_edu as tge  # noqa: E402
 from tfgan_edu import recipes  # noqa: E402
 
 SEEDS = (0, 1, 2)
+NEEDED = 2
 
 
 def main(path, epochs=30):
@@ -37,6 +43,9 @@ def main(path, epochs=30):
             "seconds": time.perf_counter() - start,
         }
         print(seed, results[str(seed)], flush=True)
+        found = [results[str(s)]["modes"] == 8 for s in SEEDS if str(s) in results]
+        if sum(found) >= NEEDED or found.count(False) > len(SEEDS) - NEEDED:
+            break
     with open(path, "w") as f:
         json.dump(results, f, indent=1)
 

@@ -8,8 +8,9 @@ seeds 0, 1, 2: TensorFlow 8 (.50), 8 (.20), 8 (.50); JAX 8 (.61),
 8 (.67), 8 (.76); PyTorch 8 (.45), 8 (.21), 8 (.54); about 13, 23 and 60 s
 a seed, run one backend at a time beside other jobs (PyTorch with one
 OpenMP thread: with its default two, on busy cores, 8 times slower). The issue's bar is 8 modes on at least 2 of the 3 seeds
-per backend; the runs are not compared number for number (each backend
-draws its own noise).
+per backend; the worker skips seed 2 when seeds 0 and 1 already decide it
+(the answer is the same, a third of the time is saved). The runs are not
+compared number for number (each backend draws its own noise).
 """
 
 import json
@@ -36,6 +37,8 @@ def coverage(tmp_path_factory):
 def test_eight_modes_on_two_of_three_seeds(coverage, backend):
     run = coverage[backend]
     assert run["backend"] == backend
-    modes = [run[seed]["modes"] for seed in ("0", "1", "2")]
+    # The worker stops once the seeds run decide the answer (2 of 3).
+    modes = {seed: run[seed]["modes"] for seed in ("0", "1", "2") if seed in run}
     print(f"\n{backend}: modes {modes}")
-    assert sum(m == 8 for m in modes) >= 2, modes
+    assert list(modes)[:2] == ["0", "1"], modes
+    assert sum(m == 8 for m in modes.values()) >= 2, modes
