@@ -47,6 +47,9 @@ def test_subsets_match_a_reference_draw():
     assert isinstance(score, MeanStd) and isinstance(score.mean, float)
 
 
+# Over seeds 0-9 (`benchmarks/measured_margins.py --only kid_same_vs_shifted`):
+# |same| / std 0.05 to 1.11 (bar 3), shifted / std 7.5 to 20.5 (bar 5),
+# shifted / (|same| + std) 19.6 to 49.2 (bar 10). Seed 3 is tested.
 def test_same_distribution_is_near_zero_and_shift_is_positive():
     rng = np.random.default_rng(3)
     a, b = rng.normal(size=(200, 16)), rng.normal(size=(200, 16))

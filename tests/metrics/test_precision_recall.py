@@ -74,6 +74,9 @@ def test_duplicates_count_as_neighbours_at_distance_zero():
     np.testing.assert_array_equal(nearest_neighbour_radii(x, 1), [0.0, 0.0, 2.0, 2.0])
 
 
+# Over seeds 0-9 (`benchmarks/measured_margins.py --only pr_one_distribution`):
+# precision 0.969 to 0.987 and recall 0.971 to 0.988 (bar 0.9), |density - 1|
+# at most 0.027 (bar 0.1), coverage 0.962 to 0.975 (bar 0.95). Seed 4 is tested.
 def test_two_samples_of_one_distribution():
     rng = np.random.default_rng(4)
     real, fake = rng.normal(size=(1500, 2)), rng.normal(size=(1500, 2))
@@ -90,6 +93,9 @@ def test_disjoint_distributions_score_zero():
     assert density_coverage(real, fake) == {"density": 0.0, "coverage": 0.0}
 
 
+# Over seeds 0-9 (`benchmarks/measured_margins.py --only pr_mode_collapse`):
+# precision 0.953 to 0.988 (bar 0.9), recall 0.228 to 0.251 (bar 0.3),
+# |coverage - 0.25| at most 0.0225 (bar 0.05). Seed 6 is tested.
 def test_mode_collapse_keeps_precision_and_loses_recall():
     rng = np.random.default_rng(6)
     centres = np.array([[0.0, 0.0], [10.0, 0.0], [0.0, 10.0], [10.0, 10.0]])

@@ -25,6 +25,10 @@ def test_cycle_error_calls_keras_models_in_inference_mode():
     assert tge.metrics.cycle_error(identity, identity, x) == 0.0
 
 
+# Over seeds 0-4 (`benchmarks/measured_margins.py --only
+# domain_classifier_invert`): every held-out digit of both domains is
+# classified right on every seed (1.0, 1.0, and 0.0 taken for B), against
+# the bars 0.95 and 0.05.
 def test_domain_classifier_separates_inverted_digits():
     train_a, train_b = tge.data.unpaired_arrays("digits", "invert", split="train")
     a, b = tge.data.unpaired_arrays("digits", "invert", split="test")
