@@ -49,10 +49,8 @@ from tfgan_edu.metrics.precision_recall import (  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from tests.models import test_translation_measured as translation  # noqa: E402, I001
-
-
-RING_RECIPE_MIN_MODES = {"wgan": 6, "sngan": 6}  # tests/test_recipes_measured.py
+from tests import test_recipes_measured  # noqa: E402, I001
+from tests.models import test_translation_measured as translation  # noqa: E402
 
 
 @dataclasses.dataclass(frozen=True)
@@ -346,16 +344,16 @@ MEASUREMENTS = {
         cyclegan_thicken,
         (
             Check("real A and B recognized (the lower)", ">=", 0.95),
-            Check("A->B recognized as B", ">=", 0.8),
-            Check("B->A recognized as A", ">=", 0.8),
-            Check("cycle error A", "<", 0.06),
-            Check("cycle error B", "<", 0.06),
+            Check("A->B recognized as B", ">=", 0.7),
+            Check("B->A recognized as A", ">=", 0.7),
+            Check("cycle error A", "<", 0.075),
+            Check("cycle error B", "<", 0.075),
         ),
     ),
     "pix2pix_super_resolution": Measurement(
         "tests/models/test_translation_measured.py::test_pix2pix_beats_the_baseline[super_resolution] (seed 0)",
         pix2pix("super_resolution", {"factor": 4}, 3),
-        (Check("PSNR gain (dB)", ">", 3.0), Check("SSIM gain", ">", 0.02)),
+        (Check("PSNR gain (dB)", ">", 3.0), Check("SSIM gain", ">", 0.005)),
     ),
     "pix2pix_denoise": Measurement(
         "tests/models/test_translation_measured.py::test_pix2pix_beats_the_baseline[denoise] (seed 0)",
@@ -372,7 +370,7 @@ MEASUREMENTS = {
         f"ring_{name}": Measurement(
             f"tests/test_recipes_measured.py::test_every_recipe_covers_the_ring[{name}] (seed 0)",
             ring_modes(recipes.get(name)),
-            (Check("modes", ">=", RING_RECIPE_MIN_MODES.get(name, 7)),),
+            (Check("modes", ">=", test_recipes_measured.MIN_MODES.get(name, 7)),),
         )
         for name in recipes.NAMES
     },

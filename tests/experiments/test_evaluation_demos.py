@@ -132,6 +132,10 @@ def test_fid_bias_fit_recovers_an_exact_line_and_the_plot_draws_it():
     np.testing.assert_allclose(np.asarray(data_line.get_ydata(), float), means[:3])
 
 
+# Over seeds 0-9 (`benchmarks/measured_margins.py --only ring_generators_demo`,
+# results/measured_margins.json): 3 and 8 modes on every seed; collapsed
+# precision 0.943 to 0.973 (bar 0.9) and recall 0.339 to 0.383 (bar 0.5);
+# noisy recall 0.965 to 1.0 (bar 0.9) and precision 0.028 to 0.049 (bar 0.5).
 def test_ring_generators_are_good_collapsed_and_noisy():
     real, gens = demos.ring_generators(800, seed=0)
     assert real.shape == (800, 2) and all(g.shape == (800, 2) for g in gens.values())
@@ -151,6 +155,9 @@ def test_ring_generators_are_good_collapsed_and_noisy():
     assert table.loc["good", "FID"] == pytest.approx(_fid(real, gens["good"]), rel=1e-6)
 
 
+# Over noise seeds 0-9 (`measured_margins.py --only rank_generators_demo`): the
+# noisy digits' FID exceeds the real ones' by 170.5 to 175.1, and their
+# precision is lower by 0.840 to 0.845.
 def test_rank_generators_against_formulas(mnist_test):
     x, _ = mnist_test
     extract = tge.metrics.get_extractor("mnist")
@@ -174,6 +181,9 @@ def test_rank_generators_against_formulas(mnist_test):
     assert table.loc["real", "precision"] > table.loc["noisy", "precision"]
 
 
+# Over seeds 0-9 of the noise and the pool's order (`measured_margins.py
+# --only confidence_selection_demo`): keeping the best 100 of 400 raises the
+# precision by 0.08 to 0.31 over the best 100 of 100.
 def test_confidence_selection_keeps_the_most_confident(mnist_test):
     x, _ = mnist_test
     # A pool of clean and heavily noised digits, interleaved.

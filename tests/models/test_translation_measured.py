@@ -53,9 +53,14 @@ def adam():
 @pytest.mark.parametrize(
     "task, options, epochs, psnr_gain, ssim_gain",
     [
-        # Measured (seed 0): 34.2 dB / 0.983 against bicubic 28.56 dB / 0.948.
-        ("super_resolution", {"factor": 4}, 3, 3.0, 0.02),
-        # Measured (seed 0): 27.6 dB / 0.948 against the noisy 15.66 dB / 0.533.
+        # Gains over bicubic (28.56 dB, SSIM 0.948), seeds 0-9
+        # (`benchmarks/measured_margins.py --only pix2pix_super_resolution`,
+        # results/measured_margins.json, 2026-12-05, AMD EPYC): PSNR +4.56
+        # to +6.18 dB, SSIM +0.0135 to +0.0342 (seed 0: +5.74 dB, +0.026).
+        # The SSIM bar was 0.02, which seed 1 misses: it is 0.005.
+        ("super_resolution", {"factor": 4}, 3, 3.0, 0.005),
+        # Gains over the noisy input (15.66 dB, SSIM 0.533), seeds 0-4: PSNR
+        # +11.77 to +12.06 dB, SSIM +0.406 to +0.414.
         ("denoise", {}, 2, 8.0, 0.3),
     ],
 )
@@ -106,5 +111,14 @@ def test_cyclegan_translations_land_in_the_target_domain():
         f"A->B recognized as B {to_b:.3f}, B->A as A {to_a:.3f}; cycle error "
         f"(mean |F(G(x)) - x|, [0, 1] units) A {cycle_a:.4f}, B {cycle_b:.4f}"
     )
-    assert to_b >= 0.8 and to_a >= 0.8
-    assert cycle_a < 0.06 and cycle_b < 0.06
+    # Seeds 0-9 (`benchmarks/measured_margins.py --only cyclegan_thicken`,
+    # results/measured_margins.json, 2026-12-05, AMD EPYC): real digits of
+    # both domains recognized 0.994 to 1.0; A->B recognized as B 0.789 to
+    # 1.0 (seed 7 lowest, the others >= 0.96), B->A as A 0.817 to 1.0; cycle
+    # errors 0.038 to 0.061 (seed 8 highest, the others <= 0.057). The bars
+    # were 0.8 and 0.06, which seeds 7 and 8 break; they are 0.7 and 0.075.
+    # An identity map, the failure this guards against, would score at most
+    # 0.006: the classifier takes real digits for the other domain that
+    # rarely.
+    assert to_b >= 0.7 and to_a >= 0.7
+    assert cycle_a < 0.075 and cycle_b < 0.075
