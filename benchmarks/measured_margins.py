@@ -50,6 +50,7 @@ from tfgan_edu.metrics.precision_recall import (  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from tests import test_recipes_measured  # noqa: E402, I001
+from tests.models import test_conditional_gan  # noqa: E402
 from tests.models import test_translation_measured as translation  # noqa: E402
 
 
@@ -332,6 +333,15 @@ MEASUREMENTS = {
             Check("A recognized as A", ">=", 0.95),
             Check("B recognized as B", ">=", 0.95),
             Check("A taken for B", "<=", 0.05),
+        ),
+    ),
+    "conditional_digits": Measurement(
+        "tests/models/test_conditional_gan.py::test_generated_digits_are_of_the_requested_class (seeds 0, 1)",
+        test_conditional_gan.conditional_digits_scores,
+        (
+            Check("classifier", ">", 0.93),
+            Check("accuracy", ">=", 0.8),
+            Check("spread ratio", ">", 0.3),
         ),
     ),
     "vae_digits": Measurement(
