@@ -22,3 +22,28 @@ def test_a_grouped_test_carries_its_group(request):
         "Expected pytest-xdist's --dist loadgroup to append '@backends' to the "
         f"node id of a test in that group. Received: {request.node.nodeid!r}"
     )
+
+
+def test_the_pinned_pair_is_inside_the_declared_range():
+    """setup.cfg's `dev` extra keeps users off pytest 9.2 too; `make` installs the pins."""
+    import configparser
+    from pathlib import Path
+
+    from packaging.requirements import Requirement
+
+    root = Path(__file__).parents[1]
+    config = configparser.ConfigParser()
+    config.read(root / "setup.cfg")
+    declared = {
+        Requirement(line).name: Requirement(line).specifier
+        for line in config["options.extras_require"]["dev"].split("\n")
+        if line.strip()
+    }
+    pins = dict(
+        line.split("==")
+        for line in (root / "constraints.txt").read_text().splitlines()
+        if "==" in line and not line.startswith("#")
+    )
+    assert pins["pytest"] == "9.1.1" and pins["pytest"] in declared["pytest"]
+    assert pins["pytest-xdist"] in declared["pytest-xdist"]
+    assert "9.2.0" not in declared["pytest"]
