@@ -52,6 +52,7 @@ sys.path.insert(0, str(ROOT))
 from tests import test_recipes_measured  # noqa: E402, I001
 from tests.models import test_conditional_gan  # noqa: E402
 from tests.models import test_translation_measured as translation  # noqa: E402
+from tests.models import test_vae_measured  # noqa: E402
 
 
 @dataclasses.dataclass(frozen=True)
@@ -188,16 +189,9 @@ def domain_classifier_invert(seed):
     }
 
 
-def _digits(split):
-    batches = tge.data.load(
-        "digits", batch_size=512, split=split, shuffle=False, drop_remainder=False
-    )
-    return np.concatenate([np.asarray(batch) for batch in batches])
-
-
 def vae_digits(seed):
     _reset(seed)
-    test = _digits("test")
+    test = test_vae_measured._digits("test")
     vae = experiments.default_vae("digits", seed=seed)
     vae.fit(tge.data.load("digits", batch_size=64, seed=seed), epochs=10, verbose=0)
     logs = vae.evaluate(test, batch_size=120, verbose=0, return_dict=True)
