@@ -31,7 +31,7 @@ help:
 	@echo "make test-fast  the suite without the slow end-to-end and notebook tests"
 	@echo "make test-backends  GAN on TensorFlow, JAX and PyTorch: parity tests, one process per backend"
 	@echo "make lint       ruff check + format check"
-	@echo "make benchmark  throughput (fit vs hand-written TF vs PyTorch), each layer's time, time to a result, then the README's speed tables"
+	@echo "make benchmark  throughput (fit vs hand-written TF vs PyTorch), oneDNN off vs on, each layer's time, time to a result, then the README's speed tables"
 	@echo "make docs       build the documentation site into $(DOCS_HTML)/ (warnings are errors), English and Chinese"
 	@echo "make docs-zh    build only the Chinese edition (中文版) into $(DOCS_HTML)/zh_CN/"
 	@echo "make docs-pot   extract the pages' messages and update the catalogs in docs/locale/"
@@ -79,6 +79,7 @@ format: $(STAMP)
 # regenerated from the JSON the two benchmarks write.
 benchmark: $(STAMP)
 	$(PY) benchmarks/throughput.py
+	$(PY) benchmarks/onednn.py
 	$(PY) benchmarks/profile_layers.py
 	$(PY) benchmarks/time_to_result.py
 	$(PY) benchmarks/readme_speed.py

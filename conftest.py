@@ -12,6 +12,12 @@ os.environ["MPLCONFIGDIR"] = os.path.join(_TMP, "matplotlib")
 os.environ["TFDS_DATA_DIR"] = os.path.join(_TMP, "tensorflow_datasets")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
+# The package before TensorFlow, as a user's script imports it: its
+# TensorFlow settings (the oneDNN default) hold in the tests as they do for
+# users, in this process and in the ones it starts.
+import tfgan_edu  # noqa: E402, F401
+
+# isort: split
 import keras  # noqa: E402
 import pytest  # noqa: E402
 

@@ -6,7 +6,14 @@ import json
 import os
 import platform
 
+# The package first, as a user's script imports it: its TensorFlow settings
+# (the oneDNN default, read when TensorFlow is imported) are what the
+# benchmarks measure.
+import tfgan_edu  # noqa: F401
+
+# isort: split
 import tensorflow as tf
+from tensorflow.python.util import _pywrap_util_port
 
 # The CPU features that decide which kernels oneDNN (TensorFlow, PyTorch)
 # and XLA can use: bfloat16 dot products (AVX512_BF16) and Intel's matrix
@@ -35,6 +42,15 @@ def cpu_model() -> str:
     return f"{model} ({', '.join(notable)})" if notable else model
 
 
+def tensorflow_onednn() -> bool:
+    """Whether TensorFlow runs its oneDNN CPU kernels in this process.
+
+    `TF_ENABLE_ONEDNN_OPTS`, read when TensorFlow was imported; `tfgan_edu`
+    sets its default to on.
+    """
+    return bool(_pywrap_util_port.IsMklEnabled())
+
+
 def describe_device() -> tuple[str, str]:
     """`("gpu", name)` of the first GPU, else `("cpu", "<CPU model> xN cores")`."""
     gpus = tf.config.list_physical_devices("GPU")
@@ -46,8 +62,12 @@ def describe_device() -> tuple[str, str]:
 
 
 def describe_machine() -> str:
-    """The CPU model, CPU count and Python version, in one line."""
-    return f"{cpu_model()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    """The CPU model, CPU count, Python version and TensorFlow's oneDNN, in one line."""
+    onednn = "on" if tensorflow_onednn() else "off"
+    return (
+        f"{cpu_model()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"TensorFlow oneDNN {onednn}"
+    )
 
 
 def write_results(out, payload: dict) -> None:

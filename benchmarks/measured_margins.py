@@ -34,6 +34,9 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+import _device  # noqa: E402, F401  (first: it imports tfgan_edu before TensorFlow)
+
+# isort: split
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 from _device import describe_machine, write_results  # noqa: E402

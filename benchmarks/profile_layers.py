@@ -30,10 +30,13 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+import _device  # noqa: E402, F401  (first: it imports tfgan_edu before TensorFlow)
+
+# isort: split
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
-from _device import cpu_model, write_results  # noqa: E402
+from _device import cpu_model, tensorflow_onednn, write_results  # noqa: E402
 from throughput import _layers, workloads  # noqa: E402
 
 # Layers whose arithmetic is a convolution or a matrix product.
@@ -175,6 +178,7 @@ def main(argv=None):
         "device": f"{cpu_model()} x{os.cpu_count()} cores",
         "python": platform.python_version(),
         "tensorflow": tf.__version__,
+        "tensorflow_onednn": tensorflow_onednn(),
         "torch": torch.__version__,
         "torch_threads": torch.get_num_threads(),
         "batch_size": args.batch_size,

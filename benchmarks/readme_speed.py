@@ -3,7 +3,9 @@
 Reads `benchmarks/results/throughput_cpu.json` (`benchmarks/throughput.py`,
 the latest run), then every kept `throughput_cpu_<machine>.json` (earlier
 runs on other machines, renamed by hand so that a new run does not replace
-them), and `benchmarks/results/time_to_result.json`
+them), `benchmarks/results/onednn_cpu.json` (`benchmarks/onednn.py`) and
+`benchmarks/results/time_to_result.json` with the kept
+`time_to_result_<machine>.json`
 (`benchmarks/time_to_result.py`) and replaces what lies between the
 README's `<!-- speed:begin -->` and `<!-- speed:end -->` markers.
 `tests/test_readme_speed.py` fails when the README and the JSON disagree.
@@ -59,14 +61,18 @@ def _runner(row):
         parts.append("reuse_fakes=True")
     if row.get("precision", "float32") != "float32":
         parts.append(row["precision"])
+    if row.get("fused_batch_norm"):
+        parts.append("fused_batch_norm=True")
     return ", ".join(parts)
 
 
 def throughput_section(payload):
     settings = payload.get("settings", {})
+    onednn = payload.get("tensorflow_onednn")  # recorded since 2026-12-05
+    onednn = "" if onednn is None else f" with oneDNN {'on' if onednn else 'off'}"
     lines = [
         f"`benchmarks/throughput.py`, {payload['date']}, {payload['device']} "
-        f"(TensorFlow {payload['tensorflow']}, Keras {payload['keras']}, PyTorch "
+        f"(TensorFlow {payload['tensorflow']}{onednn}, Keras {payload['keras']}, PyTorch "
         f"{payload.get('torch') or '-'}); steady-state steps/s, median of "
         f"{settings.get('repeats', '?')} interleaved runs of {settings.get('steps', '?')} "
         "steps; ratios within the same run. Measured fp32 GEMM rate: "
@@ -103,6 +109,26 @@ def throughput_section(payload):
                 f"{_ratio(row.get('ratio_to_hand_written'))} | "
                 f"{row['gflops']:.0f} ({100 * row['gemm_fraction']:.0f}%) |"
             )
+    return lines
+
+
+def onednn_section(payload):
+    settings = payload["settings"]
+    lines = [
+        f"`benchmarks/onednn.py`, {payload['date']}, {payload['machine']}: `fit` "
+        "steps/s with TensorFlow's oneDNN CPU kernels off and on "
+        "(`TF_ENABLE_ONEDNN_OPTS`, one process each, median of "
+        f"{settings['rounds']} rounds of {settings['steps']} steps taking turns).",
+        "",
+        "| workload | XLA | oneDNN off | oneDNN on | on / off |",
+        "|---|---|---|---|---|",
+    ]
+    for row in payload["rows"]:
+        lines.append(
+            f"| {row['workload']} | {'on' if row['xla'] else 'off'} | "
+            f"{row['onednn_off']:.2f} | {row['onednn_on']:.2f} | "
+            f"{row['ratio_on_to_off']:.2f}x |"
+        )
     return lines
 
 
@@ -156,14 +182,24 @@ def throughput_files(results=RESULTS):
     return [latest, *kept]
 
 
+def time_to_result_files(results=RESULTS):
+    """The latest time-to-result run first, then the kept runs of other machines."""
+    latest = Path(results) / "time_to_result.json"
+    return [latest, *sorted(Path(results).glob("time_to_result_*.json"))]
+
+
 def render(results=RESULTS):
     """The README's speed block, markers included."""
-    time_to_result = json.loads((Path(results) / "time_to_result.json").read_text())
     lines = [BEGIN, ""]
     for path in throughput_files(results):
         lines += throughput_section(json.loads(path.read_text()))
         lines += [""]
-    lines += time_to_result_section(time_to_result)
+    onednn = Path(results) / "onednn_cpu.json"
+    if onednn.is_file():
+        lines += onednn_section(json.loads(onednn.read_text())) + [""]
+    for index, path in enumerate(time_to_result_files(results)):
+        lines += [""] if index else []
+        lines += time_to_result_section(json.loads(path.read_text()))
     lines += ["", END]
     return "\n".join(lines)
 

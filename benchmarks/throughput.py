@@ -15,6 +15,9 @@ off and on:
   `keras.mixed_precision.set_global_policy("mixed_bfloat16")` (the policy
   is reset to float32 afterwards);
 - `fit_bf16_reuse`: both of the above;
+- `fit_fused_bn`: `fit` with the DCGAN's batch normalization computed by
+  TensorFlow's fused kernel (`fused_batch_norm=True` of the networks;
+  `dcgan` only, the ring's MLPs have none);
 - `hand_written`: the least a GAN step can do in a `tf.function`: noise,
   one D update, one G update on fresh noise, nothing logged;
 - `torch_eager`, `torch_compile`, `torch_eager_bf16`: the same networks as
@@ -69,10 +72,18 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+import _device  # noqa: E402, F401  (first: it imports tfgan_edu before TensorFlow)
+
+# isort: split
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
-from _device import describe_device, describe_machine, write_results  # noqa: E402
+from _device import (  # noqa: E402
+    describe_device,
+    describe_machine,
+    tensorflow_onednn,
+    write_results,
+)
 
 import tfgan_edu as tge  # noqa: E402
 
@@ -83,6 +94,7 @@ TF_RUNNERS = (
     "fit_reuse",
     "fit_bf16",
     "fit_bf16_reuse",
+    "fit_fused_bn",
     "hand_written",
 )
 TORCH_RUNNERS = ("torch_eager", "torch_compile", "torch_eager_bf16")
@@ -101,16 +113,21 @@ class Workload:
     learning_rate: float
     base_filters: int = 64
 
-    def keras_networks(self, seed=0):
+    def keras_networks(self, seed=0, fused_batch_norm=False):
         """`(generator, discriminator)` from `tfgan_edu.networks`."""
         keras.utils.set_random_seed(seed)
         if self.name == "dcgan":
             return (
                 tge.networks.dcgan_generator(
-                    self.latent_dim, self.sample_shape, base_filters=self.base_filters
+                    self.latent_dim,
+                    self.sample_shape,
+                    base_filters=self.base_filters,
+                    fused_batch_norm=fused_batch_norm,
                 ),
                 tge.networks.dcgan_discriminator(
-                    self.sample_shape, base_filters=self.base_filters
+                    self.sample_shape,
+                    base_filters=self.base_filters,
+                    fused_batch_norm=fused_batch_norm,
                 ),
             )
         # As `tge.recipes.build_gan` builds them for vectors.
@@ -259,14 +276,24 @@ class _BatchClock(keras.callbacks.Callback):
 
 
 class FitRunner:
-    """`GAN.fit` for one epoch; `steps_per_execution`, `reuse_fakes`, bf16."""
+    """`GAN.fit` for one epoch; `steps_per_execution`, `reuse_fakes`, bf16, fused BN."""
 
-    def __init__(self, workload, jit, spe=1, reuse_fakes=False, precision="float32"):
+    def __init__(
+        self,
+        workload,
+        jit,
+        spe=1,
+        reuse_fakes=False,
+        precision="float32",
+        fused_batch_norm=False,
+    ):
         self.spe = spe
         if precision == "mixed_bfloat16":
             keras.mixed_precision.set_global_policy("mixed_bfloat16")
         try:
-            generator, discriminator = workload.keras_networks()
+            generator, discriminator = workload.keras_networks(
+                fused_batch_norm=fused_batch_norm
+            )
             self.gan = tge.GAN(
                 generator, discriminator, latent_dim=workload.latent_dim, seed=0
             )
@@ -425,6 +452,7 @@ def _make(name, workload, jit, torch_threads=None):
         "steps_per_execution": 1,
         "precision": "float32",
         "reuse_fakes": False,
+        "fused_batch_norm": False,
     }
     if name == "fit":
         return FitRunner(workload, jit), fields
@@ -442,6 +470,9 @@ def _make(name, workload, jit, torch_threads=None):
         fields["reuse_fakes"] = True
         runner = FitRunner(workload, jit, precision="mixed_bfloat16", reuse_fakes=True)
         return runner, fields
+    if name == "fit_fused_bn":
+        fields["fused_batch_norm"] = True
+        return FitRunner(workload, jit, fused_batch_norm=True), fields
     if name == "hand_written":
         return HandWrittenRunner(workload, jit), fields
     mode = name.removeprefix("torch_")
@@ -495,6 +526,8 @@ def measure(workload, runners=RUNNERS, steps=30, repeats=3, torch_threads=None):
     entries = []  # (runner or None, fields)
     torch_missing = None
     for name in runners:
+        if name == "fit_fused_bn" and workload.name != "dcgan":
+            continue  # no batch normalization to fuse
         if name in TORCH_RUNNERS:
             if torch_missing is None:
                 try:
@@ -534,6 +567,7 @@ def measure(workload, runners=RUNNERS, steps=30, repeats=3, torch_threads=None):
             "steps_per_execution": fields.get("steps_per_execution", 1),
             "precision": fields.get("precision", "float32"),
             "reuse_fakes": fields.get("reuse_fakes", False),
+            "fused_batch_norm": fields.get("fused_batch_norm", False),
             "steps_per_s": statistics.median(values) if values else None,
             "all": values,
         }
@@ -655,6 +689,7 @@ def main(argv=None):
         "device": device,
         "machine": describe_machine(),
         "tensorflow": tf.__version__,
+        "tensorflow_onednn": tensorflow_onednn(),
         "keras": keras.__version__,
         "torch": torch_version,
         "settings": {

@@ -23,7 +23,8 @@ its best score.
 
 `--merge` keeps the other targets' and settings' results already in the
 JSON file (a result of the same target and setting is replaced), so slow
-targets can be timed in runs of their own. `--config` adds a setting to compare with the defaults, e.g.
+targets can be timed in runs of their own; it refuses, before training, a
+file of another machine or other seeds. `--config` adds a setting to compare with the defaults, e.g.
 `--config reuse reuse_fakes=true` or `--config spe8 steps_per_execution=8`
 or `--config bf16 precision=mixed_bfloat16` (keys: `jit_compile`,
 `steps_per_execution`, `reuse_fakes`, `precision`). Prints a table and writes
@@ -43,6 +44,9 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+import _device  # noqa: E402, F401  (first: it imports tfgan_edu before TensorFlow)
+
+# isort: split
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
@@ -200,6 +204,27 @@ def summarize(runs):
     }
 
 
+def _mergeable(out, seeds):
+    """The results in `out`, if this run may merge into them, else exits.
+
+    Checked before any training: a merge keeps rows of the same machine
+    (the file names one) and the same seeds only.
+    """
+    previous = json.loads(out.read_text())
+    if previous.get("machine") != describe_machine():
+        raise SystemExit(
+            f"Expected the machine of {out} ({previous.get('machine')}) with "
+            f"--merge: its rows would be labelled with this one. Received: "
+            f"{describe_machine()}; write to another --out"
+        )
+    if previous.get("seeds") != seeds:
+        raise SystemExit(
+            f"Expected the seeds of {out} ({previous.get('seeds')}) with "
+            f"--merge. Received: --seeds {seeds}"
+        )
+    return previous
+
+
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -224,6 +249,8 @@ def main(argv=None) -> dict:
     args = parser.parse_args(argv)
     configs = [] if args.no_defaults else [("defaults", {})]
     configs += [_parse_config(values) for values in args.config]
+    out = Path(args.out)
+    previous = _mergeable(out, args.seeds) if args.merge and out.exists() else None
 
     results = []
     for target in args.targets:
@@ -263,14 +290,7 @@ def main(argv=None) -> dict:
             f"| {row['target']} | {row['config']} | {row['passed']}/{row['seeds']} "
             f"| {med} | {top} | {steps} |"
         )
-    out = Path(args.out)
-    if args.merge and out.exists():
-        previous = json.loads(out.read_text())
-        if previous.get("seeds") != args.seeds:
-            raise SystemExit(
-                f"Expected the seeds of {out} ({previous.get('seeds')}) with "
-                f"--merge. Received: --seeds {args.seeds}"
-            )
+    if previous is not None:
         ours = {(r["target"], r["config"]) for r in results}
         results = [
             r for r in previous["results"] if (r["target"], r["config"]) not in ours

@@ -22,6 +22,7 @@ def test_every_layer_is_timed_and_the_summary_adds_up(tmp_path):
     assert profile_layers.main([*argv, "--out", str(out)]) == 0
     payload = json.loads(out.read_text())
     assert payload["batch_size"] == 2 and payload["torch_threads"] == 1
+    assert isinstance(payload["tensorflow_onednn"], bool)
     generator, discriminator = throughput.workloads()["dcgan"].keras_networks()
     for name, model in (("generator", generator), ("discriminator", discriminator)):
         net = payload["networks"][name]

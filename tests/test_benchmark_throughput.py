@@ -16,6 +16,8 @@ from pathlib import Path
 import keras
 import pytest
 
+from tfgan_edu.networks import FusedBatchNormalization
+
 sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
@@ -76,6 +78,7 @@ def _check_rows(payload, runners):
     expected = [
         (name, xla)
         for name in runners
+        if name != "fit_fused_bn"  # the ring's MLPs have no batch normalization
         for xla in ((False,) if name.startswith("torch") else (False, True))
     ]
     assert [(r["runner"], r["xla"]) for r in rows] == expected
@@ -122,6 +125,7 @@ def test_smoke_run_writes_every_runner_and_the_ratios(tmp_path):
         "device",
         "machine",
         "tensorflow",
+        "tensorflow_onednn",
         "keras",
         "torch",
         "settings",
@@ -145,6 +149,17 @@ def test_smoke_run_writes_every_runner_and_the_ratios(tmp_path):
     # One G forward less per step with reuse_fakes.
     flop = {r["runner"]: r["gflop_per_step"] for r in payload["rows"]}
     assert flop["fit_reuse"] < flop["fit"] == flop["torch_eager"]
+
+
+def test_the_fused_batch_norm_runner_trains_the_fused_layers():
+    workload = throughput.workloads(dcgan_batch=4, base_filters=4)["dcgan"]
+    runner, fields = throughput._make("fit_fused_bn", workload, jit=False)
+    assert fields["fused_batch_norm"] is True
+    layers = runner.gan.generator.layers + runner.gan.discriminator.layers
+    norms = [type(layer) for layer in layers if "_bn" in layer.name]
+    assert len(norms) == 5  # G: project_bn, up_1_bn, up_2_bn; D: down_2_bn, down_3_bn
+    assert set(norms) == {FusedBatchNormalization}
+    assert runner(1) > 0
 
 
 def test_fit_with_steps_per_execution_times_whole_executions():

@@ -94,3 +94,15 @@ def test_a_run_that_never_passed_shows_its_best_score(tmp_path):
 def test_a_readme_without_markers_is_refused():
     with pytest.raises(ValueError, match="Expected the markers"):
         readme_speed.replace_block("# README\n", "block")
+
+
+def test_the_onednn_comparison_appears_row_by_row():
+    payload = json.loads((readme_speed.RESULTS / "onednn_cpu.json").read_text())
+    block = readme_speed.render()
+    assert f"`benchmarks/onednn.py`, {payload['date']}, {payload['machine']}" in block
+    for row in payload["rows"]:
+        assert (
+            f"| {row['workload']} | {'on' if row['xla'] else 'off'} | "
+            f"{row['onednn_off']:.2f} | {row['onednn_on']:.2f} | "
+            f"{row['ratio_on_to_off']:.2f}x |"
+        ) in block

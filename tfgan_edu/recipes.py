@@ -189,8 +189,10 @@ def build_gan(
         optimizer: a function returning a new optimizer (called twice, once
             per player).
         jit_compile: as `compile` takes it (`None` is `"auto"`). Default:
-            Keras' `"auto"`, XLA off on a CPU and on on a GPU. On the CPU
-            of `benchmarks/results/throughput_cpu.json` XLA made no step
+            Keras' `"auto"`, XLA off on a CPU and on on a GPU. On the two
+            CPUs of `benchmarks/results/throughput_cpu*.json` (an AVX2 AMD
+            EPYC and an AMX Intel Xeon, both with TensorFlow's oneDNN
+            kernels, which `import tfgan_edu` turns on) XLA made no step
             faster (the DCGAN's nor the MLPs'), and compiling adds seconds
             before the first step; `tge.experiments.tune_step` measures it
             on your machine.

@@ -8,10 +8,12 @@ Each chapter, exercise and project notebook opens with
   (`https://colab.research.google.com/github/OWNER/REPO/blob/BRANCH/PATH`);
 - a setup cell as its first code cell (`SETUP_SOURCE`): plain Python whose
   first line is the marker comment `# colab-setup`. Where `tfgan_edu` is
-  importable (a local install, the tests, `tfgan-edu grade`) it does
+  importable (a local install, the tests, `tfgan-edu grade`) it installs
   nothing; on a fresh Colab runtime, where TensorFlow is already installed,
   it runs `pip install tfgan-edu` (see "Installing elsewhere" in the
-  README).
+  README). It then imports `tfgan_edu` before the notebook's own imports
+  load Keras, so that the package's TensorFlow settings (its oneDNN
+  default, read when TensorFlow is imported) hold in every notebook.
 
 The setup cell prepares the environment; it is not part of a chapter's
 computation. So `tfgan_edu._notebook_cache.code_digest` leaves it out (a
@@ -59,7 +61,11 @@ if importlib.util.find_spec("tfgan_edu") is None:
         [sys.executable, "-m", "pip", "install", "--quiet", "tfgan-edu"],
         check=True,
     )
-    importlib.invalidate_caches()  # so that the new package is found"""
+    importlib.invalidate_caches()  # so that the new package is found
+
+# Before Keras: tfgan_edu turns on TensorFlow's oneDNN CPU kernels, a setting
+# TensorFlow reads only when it is imported (see the README's speed section).
+import tfgan_edu"""
 """The first code cell of every notebook (pure Python: `ast` parses it)."""
 SETUP_ID = "colab-setup"
 BADGE_CELL_ID = "colab-badge"

@@ -19,6 +19,7 @@ from tfgan_edu.networks.dcgan import (
     dcgan_discriminator,
     dcgan_generator,
 )
+from tfgan_edu.networks.fused_batch_norm import FusedBatchNormalization
 from tfgan_edu.networks.mlp import mlp_discriminator, mlp_generator
 from tfgan_edu.networks.pacgan import (
     PackedDiscriminator,
@@ -38,6 +39,7 @@ from tfgan_edu.networks.vae import (
 )
 
 __all__ = [
+    "FusedBatchNormalization",
     "PackedDiscriminator",
     "SUPPORTED_IMAGE_SHAPES",
     "acgan_discriminator",

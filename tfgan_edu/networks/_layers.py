@@ -18,6 +18,8 @@ from collections.abc import Callable, Sequence
 
 import keras
 
+from tfgan_edu.networks.fused_batch_norm import FusedBatchNormalization
+
 ActivationLike = str | Callable | keras.layers.Layer
 """An activation: a name, a callable or a layer instance."""
 
@@ -118,6 +120,16 @@ def spectral_normalized(
     )
 
 
+def batch_normalization(name: str, fused: bool = False) -> keras.layers.Layer:
+    """A batch normalization layer of the networks, momentum `BN_MOMENTUM`.
+
+    `keras.layers.BatchNormalization`, or with `fused=True` the same layer
+    computed by TensorFlow's fused kernel (`FusedBatchNormalization`).
+    """
+    layer = FusedBatchNormalization if fused else keras.layers.BatchNormalization
+    return layer(momentum=BN_MOMENTUM, name=name)
+
+
 def init() -> keras.initializers.Initializer:
     """The weight initializer of the DCGAN paper: N(0, 0.02)."""
     return keras.initializers.RandomNormal(mean=0.0, stddev=0.02)
@@ -142,7 +154,11 @@ def check_image_shape(
 
 
 def dcgan_upsampling(
-    z: keras.KerasTensor, size: int, n_up: int, base_filters: int
+    z: keras.KerasTensor,
+    size: int,
+    n_up: int,
+    base_filters: int,
+    fused_batch_norm: bool = False,
 ) -> keras.KerasTensor:
     """The hidden layers of `dcgan_generator`: `z` to `(B, H/2, W/2, base_filters)`."""
     filters = base_filters * 2 ** (n_up - 1)
@@ -154,7 +170,7 @@ def dcgan_upsampling(
         name="project",
     )(z)
     x = keras.layers.Reshape((size, size, filters), name="reshape")(x)
-    x = keras.layers.BatchNormalization(momentum=BN_MOMENTUM, name="project_bn")(x)
+    x = batch_normalization("project_bn", fused_batch_norm)(x)
     x = keras.layers.ReLU(name="project_relu")(x)
     for i in range(1, n_up):
         filters //= 2
@@ -168,7 +184,7 @@ def dcgan_upsampling(
             kernel_initializer=init(),
             name=f"up_{i}_conv",
         )(x)
-        x = keras.layers.BatchNormalization(momentum=BN_MOMENTUM, name=f"up_{i}_bn")(x)
+        x = batch_normalization(f"up_{i}_bn", fused_batch_norm)(x)
         x = keras.layers.ReLU(name=f"up_{i}_relu")(x)
     return x
 
@@ -179,6 +195,7 @@ def dcgan_features(
     n_down: int,
     normalization: str | None,
     spectral_norm: bool,
+    fused_batch_norm: bool = False,
 ) -> keras.KerasTensor:
     """The convolutions of `dcgan_discriminator`, flattened: `phi(x)`, `(B, F)`."""
     filters = base_filters
@@ -196,9 +213,7 @@ def dcgan_features(
         )
         x = spectral_normalized(conv, spectral_norm)(x)
         if normalize and normalization == "batch":
-            x = keras.layers.BatchNormalization(
-                momentum=BN_MOMENTUM, name=f"down_{i}_bn"
-            )(x)
+            x = batch_normalization(f"down_{i}_bn", fused_batch_norm)(x)
         elif normalize:
             x = keras.layers.LayerNormalization(axis=(1, 2, 3), name=f"down_{i}_ln")(x)
         x = keras.layers.LeakyReLU(negative_slope=0.2, name=f"down_{i}_lrelu")(x)

@@ -29,6 +29,7 @@ def dcgan_generator(
     image_shape: Sequence[int] = (32, 32, 1),
     *,
     base_filters: int = 64,
+    fused_batch_norm: bool = False,
     name: str = "dcgan_generator",
 ) -> keras.Model:
     """Builds the DCGAN generator of Radford et al. (2016).
@@ -54,6 +55,10 @@ def dcgan_generator(
             Defaults to `(32, 32, 1)`.
         base_filters: channels of the last hidden feature map; each layer
             before it has twice as many as the next. Defaults to 64.
+        fused_batch_norm: compute the batch normalization with
+            TensorFlow's fused kernel (`FusedBatchNormalization`: the same
+            function and weights, within float32 rounding). Defaults to
+            `False`; `benchmarks/throughput.py` measures both.
         name: name of the model. Defaults to `"dcgan_generator"`.
 
     Returns:
@@ -70,13 +75,14 @@ def dcgan_generator(
     """
     _layers.check_positive(latent_dim, "latent_dim")
     _layers.check_positive(base_filters, "base_filters")
+    _layers.check_bool(fused_batch_norm, "fused_batch_norm")
     image_shape, size, n_up = _layers.check_image_shape(image_shape, "dcgan_generator")
 
     # Weights under the network's name scope (`<name>/dense_1/kernel`), so
     # the two networks of a GAN have distinct weight paths.
     with keras.name_scope(name):
         z = keras.Input(shape=(latent_dim,), name="z")
-        x = _layers.dcgan_upsampling(z, size, n_up, base_filters)
+        x = _layers.dcgan_upsampling(z, size, n_up, base_filters, fused_batch_norm)
         # (B, H / 2, W / 2, base_filters) -> (B, H, W, channels)
         images = keras.layers.Conv2DTranspose(
             image_shape[-1],
@@ -96,6 +102,7 @@ def dcgan_discriminator(
     base_filters: int = 64,
     normalization: str | None = "batch",
     spectral_norm: bool = False,
+    fused_batch_norm: bool = False,
     name: str = "dcgan_discriminator",
 ) -> keras.Model:
     """Builds the DCGAN discriminator of Radford et al. (2016).
@@ -144,6 +151,9 @@ def dcgan_discriminator(
             Defaults to `"batch"`; pass `None` with `spectral_norm=True`.
         spectral_norm: whether to wrap every `Conv2D` and the logit `Dense`
             in `keras.layers.SpectralNormalization`. Defaults to `False`.
+        fused_batch_norm: with `normalization="batch"`, compute it with
+            TensorFlow's fused kernel (`FusedBatchNormalization`, as in
+            `dcgan_generator`). Defaults to `False`.
         name: name of the model. Defaults to `"dcgan_discriminator"`.
 
     Returns:
@@ -166,6 +176,7 @@ def dcgan_discriminator(
             f"Received: normalization={normalization!r}"
         )
     _layers.check_bool(spectral_norm, "spectral_norm")
+    _layers.check_bool(fused_batch_norm, "fused_batch_norm")
     if spectral_norm and normalization == "batch":
         raise ValueError(
             "Spectral normalization replaces batch normalization in the "
@@ -183,7 +194,7 @@ def dcgan_discriminator(
         images = keras.Input(shape=image_shape, name="images")
         x = images
         x = _layers.dcgan_features(
-            x, base_filters, n_down, normalization, spectral_norm
+            x, base_filters, n_down, normalization, spectral_norm, fused_batch_norm
         )
         logit = keras.layers.Dense(
             1, kernel_initializer=_layers.init(), dtype="float32", name="logit"
