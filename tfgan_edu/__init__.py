@@ -5,6 +5,11 @@ minimax game, so it trains with the ordinary `model.fit`, on the Keras
 backend you configured (`KERAS_BACKEND`: TensorFlow by default; `GAN` also
 on JAX and PyTorch).
 
+Importing the package turns on TensorFlow's oneDNN CPU kernels
+(`TF_ENABLE_ONEDNN_OPTS=1`), which TensorFlow enables by itself only on CPUs
+with AVX-512 VNNI/BF16 or AMX: import `tfgan_edu` before TensorFlow or Keras
+for it to count, or set the variable yourself (`0` keeps them off).
+
 Example:
 
 >>> import tfgan_edu as tge
@@ -19,13 +24,12 @@ import os
 # The Keras backend is the user's (KERAS_BACKEND or keras.json): the package
 # never sets it.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-# TensorFlow's oneDNN CPU kernels. TensorFlow turns them on by itself only on
-# x86 CPUs with AVX-512 VNNI/BF16 or AMX; on a CPU without them (AVX2, as
-# most laptops), the DCGAN trains 2x faster with them
-# (`benchmarks/onednn.py`). TensorFlow reads this when it is imported, so
-# it counts only where `tfgan_edu` is imported before TensorFlow (or Keras
-# on TensorFlow); a value the user set, "0" included, is kept.
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
+
+from tfgan_edu import _onednn  # noqa: E402
+
+# TensorFlow's oneDNN CPU kernels on, before TensorFlow is imported (see
+# `_onednn`); a value the user set, "0" included, is kept.
+_ONEDNN_DEFAULT_TOOK_EFFECT = _onednn.set_default()
 
 from tfgan_edu import _backend  # noqa: E402
 
@@ -39,6 +43,8 @@ except ImportError as exc:  # pragma: no cover - depends on the install
         "backend). Install it with the package's `cpu` or `gpu` extra: "
         "`pip install 'tfgan-edu[cpu]'` or `pip install 'tfgan-edu[gpu]'`."
     ) from exc
+
+_onednn.warn_if_too_late(_ONEDNN_DEFAULT_TOOK_EFFECT)
 
 # Before Keras fails on a missing backend package with a bare
 # ModuleNotFoundError: name the extra that installs it.
