@@ -27,6 +27,7 @@ repository. After changing it (or `BRANCH`), run, from the repository root,
     python -m tfgan_edu._docs.colab notebooks/*.ipynb        # the chapters
     python -m tfgan_edu.exercises.notebook notebooks/exercises
     python -m tfgan_edu.exercises.projects
+    python instructor/make_expected.py                       # solutions
 
 (the exercise and project notebooks are generated: their builders call
 `add_colab`). `tests/test_colab.py` checks every notebook's badge and setup

@@ -14,7 +14,7 @@ backends, other inputs) it is Keras' layer.
 Example:
 
 >>> layer = FusedBatchNormalization(momentum=0.9)
->>> layer(keras.ops.ones((2, 4, 4, 3)), training=True).shape
+>>> tuple(layer(keras.ops.ones((2, 4, 4, 3)), training=True).shape)
 (2, 4, 4, 3)
 """
 

@@ -41,7 +41,7 @@ def normalization_layer(normalization: str | None, name: str) -> keras.layers.La
     'GroupNormalization'
     """
     if normalization == "batch":
-        return keras.layers.BatchNormalization(momentum=_layers.BN_MOMENTUM, name=name)
+        return _layers.batch_normalization(name)
     if normalization == "instance":
         return keras.layers.GroupNormalization(groups=-1, epsilon=1e-5, name=name)
     return keras.layers.Identity(name=name)
