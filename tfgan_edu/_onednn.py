@@ -53,8 +53,6 @@ def warn_if_too_late(took_effect: bool) -> None:
         return
     if platform.machine().lower() not in ("x86_64", "amd64") or enabled() is not False:
         return
-    if "tensorflow" not in sys.modules:  # pragma: no cover - imported by the caller
-        return
     warnings.warn(
         "TensorFlow was imported before tfgan_edu, with its oneDNN CPU kernels "
         "off (TensorFlow turns them on by itself only on CPUs with AVX-512 "
