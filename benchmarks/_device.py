@@ -9,11 +9,10 @@ import platform
 # The package first, as a user's script imports it: its TensorFlow settings
 # (the oneDNN default, read when TensorFlow is imported) are what the
 # benchmarks measure.
-import tfgan_edu  # noqa: F401
+from tfgan_edu import _onednn
 
 # isort: split
 import tensorflow as tf
-from tensorflow.python.util import _pywrap_util_port
 
 # The CPU features that decide which kernels oneDNN (TensorFlow, PyTorch)
 # and XLA can use: bfloat16 dot products (AVX512_BF16) and Intel's matrix
@@ -48,7 +47,7 @@ def tensorflow_onednn() -> bool:
     `TF_ENABLE_ONEDNN_OPTS`, read when TensorFlow was imported; `tfgan_edu`
     sets its default to on.
     """
-    return bool(_pywrap_util_port.IsMklEnabled())
+    return bool(_onednn.enabled())
 
 
 def describe_device() -> tuple[str, str]:
